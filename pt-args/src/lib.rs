@@ -1,0 +1,74 @@
+//! k=v argument lists of Tor Pluggable Transports, in all three escaping flavours.
+//!
+//! Pluggable Transports pass `key=value` arguments in three places, each with its own
+//! separator and escaping rules, and the deployed implementations (tor, goptlib, Arti,
+//! obfs4proxy) do not agree on them. This crate gives each flavour its own module, so they
+//! are never mixed up, and documents which behaviour it follows where the references differ:
+//!
+//! | flavour | module | separator | written by | read by |
+//! |---|---|---|---|---|
+//! | SOCKS per-connection args (spec 3.5) | [`socks`] | `;` | the parent (tor, Arti) | the client PT |
+//! | SMETHOD `ARGS:` (spec 3.3.3) | [`smethod`] | `,` | the server PT | the parent (extra-info) |
+//! | `TOR_PT_SERVER_TRANSPORT_OPTIONS` (spec 3.2.3) | [`options`] | `;` with `transport:` prefixes | the parent | the server PT |
+//!
+//! plus torrc [`bridge`] lines, whose `k=v` items become the SOCKS arguments, and
+//! [`TransportName`] (spec 3.1).
+//!
+//! Everything parses into [`Args`], an ordered multimap that keeps order and duplicate keys
+//! and borrows from the input when no unescaping is needed; up to [`INLINE_PAIRS`] pairs live
+//! inline, so parsing typical arguments does not allocate. Encoders write into any
+//! [`bytes::BufMut`] (a `Vec<u8>`, a `BytesMut`, a `&mut [u8]`) after checking it has room, and
+//! report the exact length first with `encoded_len`. Nothing panics, and every parser is linear
+//! in its input.
+//!
+//! # Example: from a bridge line to what the PT reads
+//!
+//! ```
+//! use pt_args::{bridge::BridgeLine, socks};
+//!
+//! // The parent side: a bridge line as a user pastes it.
+//! let line = BridgeLine::parse(
+//!     "obfs4 192.0.2.1:80 5EDAC3B810E12B01F6FD8050D2FD3E277B289A08 \
+//!      cert=2uplIpLQ0q9+0qMFrK5pkaYRDOe460LL9WHBvatgkuRr/SL31wBOEupaMMJ6koRE6Ld0ew iat-mode=0",
+//! )?;
+//! let wire = line.socks_args()?; // what tor writes into the SOCKS username
+//! assert_eq!(wire.len(), 86);
+//! let fields = socks::to_rfc1929(wire.as_bytes())?.expect("non-empty args");
+//! assert_eq!(fields.passwd, b"\0"); // fits in UNAME: PASSWD is one NUL byte
+//!
+//! // The PT side: username and password back into arguments.
+//! let args = socks::parse_rfc1929(fields.uname, fields.passwd, socks::Policy::Lenient)?;
+//! assert_eq!(args.get("iat-mode"), Some("0"));
+//! assert!(args.is_borrowed()); // no escapes, so nothing was copied
+//! # Ok::<(), pt_args::Error>(())
+//! ```
+//!
+//! # Features
+//!
+//! - `std` (default): implies `alloc`; nothing else yet, the crate is `no_std` throughout.
+//! - `alloc`: required (the crate needs a global allocator for unescaped strings); without
+//!   `std`, enable it explicitly.
+//! - `serde`: `Serialize`/`Deserialize` for [`Args`] (as a sequence of pairs),
+//!   [`TransportName`] and the policy types.
+//! - `arbitrary`: `Arbitrary` for [`Args`], [`TransportName`] and
+//!   [`bridge::Fingerprint`]; implies `std`.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+#[cfg(not(feature = "alloc"))]
+compile_error!("pt-args needs the `alloc` feature (enabled by the default `std` feature)");
+
+extern crate alloc;
+
+mod args;
+pub mod bridge;
+mod error;
+mod escape;
+mod list;
+pub mod name;
+pub mod options;
+pub mod smethod;
+pub mod socks;
+
+pub use args::{Args, INLINE_PAIRS, Iter};
+pub use error::Error;
+pub use name::TransportName;
