@@ -40,14 +40,26 @@ fn run(text: &str) -> Result<(), pt_args::Error> {
 
     // The parent side: what tor writes to the PT's SOCKS port.
     let wire = line.socks_args()?;
-    println!("\nSOCKS args    {} bytes (limit {})", wire.len(), socks::MAX_SOCKS5_ARGS);
+    println!(
+        "\nSOCKS args    {} bytes (limit {})",
+        wire.len(),
+        socks::MAX_SOCKS5_ARGS
+    );
     println!("              {wire}");
     match socks::to_rfc1929(wire.as_bytes())? {
         None => println!("SOCKS5        no arguments: tor offers only method 00 (no auth)"),
         Some(fields) => {
             println!("SOCKS5        greeting 05 02 00 02, then RFC 1929:");
-            println!("  ULEN  {:>3}   UNAME  {}", fields.uname.len(), show(fields.uname));
-            println!("  PLEN  {:>3}   PASSWD {}", fields.passwd.len(), show(fields.passwd));
+            println!(
+                "  ULEN  {:>3}   UNAME  {}",
+                fields.uname.len(),
+                show(fields.uname)
+            );
+            println!(
+                "  PLEN  {:>3}   PASSWD {}",
+                fields.passwd.len(),
+                show(fields.passwd)
+            );
 
             // The PT side: join UNAME + PASSWD (unless PASSWD is the NUL marker) and parse.
             let args = socks::parse_rfc1929(fields.uname, fields.passwd, Policy::Lenient)?;
@@ -57,7 +69,10 @@ fn run(text: &str) -> Result<(), pt_args::Error> {
             }
         }
     }
-    println!("\nSOCKS4        USERID = all {} bytes, then a NUL", wire.len());
+    println!(
+        "\nSOCKS4        USERID = all {} bytes, then a NUL",
+        wire.len()
+    );
     Ok(())
 }
 
@@ -65,6 +80,12 @@ fn run(text: &str) -> Result<(), pt_args::Error> {
 fn show(bytes: &[u8]) -> String {
     bytes
         .iter()
-        .map(|&b| if b.is_ascii_graphic() { char::from(b).to_string() } else { format!("\\x{b:02x}") })
+        .map(|&b| {
+            if b.is_ascii_graphic() {
+                char::from(b).to_string()
+            } else {
+                format!("\\x{b:02x}")
+            }
+        })
         .collect()
 }

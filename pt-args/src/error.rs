@@ -81,14 +81,15 @@ pub enum Error {
         /// Offset of the first invalid byte.
         offset: usize,
     },
-    /// An [`Args`](crate::Args) pair had an empty key, which no decoder accepts.
+    /// An [`Args`](crate::Args) pair had an empty key (or, for server transport options, an empty
+    /// transport name), which no decoder accepts.
     #[error("cannot encode pair {index}: the key is empty")]
     EncodeEmptyKey {
         /// Index of the pair.
         index: usize,
     },
-    /// A pair held a byte that this flavour cannot carry (a space in SMETHOD ARGS, a NUL in an
-    /// environment variable, a `=` in a key under tor's escaping).
+    /// A pair held a byte that this flavour cannot carry (a space, tab, CR, LF or NUL in SMETHOD
+    /// ARGS; a NUL in an environment variable).
     #[error("cannot encode pair {index}: byte {found:#04x} cannot be carried in this flavour")]
     Unencodable {
         /// Index of the pair (or of the transport group for server transport options).
@@ -130,12 +131,6 @@ pub enum Error {
     /// A bridge line item after the fingerprint was not `k=v` (tor: "is not a k=v item").
     #[error("item at byte {offset} is not a k=v item: expected key=value with a non-empty key")]
     NotKeyValue {
-        /// Offset of the item.
-        offset: usize,
-    },
-    /// A bridge line without a transport had items after the fingerprint.
-    #[error("unexpected item at byte {offset}: k=v arguments need a transport name")]
-    ArgsWithoutTransport {
         /// Offset of the item.
         offset: usize,
     },

@@ -25,6 +25,7 @@
 //! ```
 
 use alloc::borrow::Cow;
+use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use bytes::BufMut;
@@ -71,12 +72,15 @@ impl<'a> ServerTransportOptions<'a> {
         let transport = transport.into();
         match self.groups.iter_mut().find(|(t, _)| *t == transport) {
             Some((_, args)) => args.push(key, value),
-            None => {
-                let mut args = Args::new();
-                args.push(key, value);
-                self.groups.push((transport, args));
-            }
+            None => self.push_group(transport, key.into(), value.into()),
         }
+    }
+
+    /// Adds a new group for `transport` with one option.
+    fn push_group(&mut self, transport: Cow<'a, str>, key: Cow<'a, str>, value: Cow<'a, str>) {
+        let mut args = Args::new();
+        args.push(key, value);
+        self.groups.push((transport, args));
     }
 
     /// The options of `transport`, if it has any.
@@ -161,19 +165,35 @@ pub fn parse_with(input: &str, policy: Policy) -> Result<ServerTransportOptions<
         Policy::Strict => &STRICT,
     };
     let mut opts = ServerTransportOptions::new();
+    // Transport name -> its group in `opts`: a linear search per item made the parse quadratic
+    // in the number of distinct transports.
+    let mut groups: BTreeMap<Cow<'_, str>, usize> = BTreeMap::new();
     parse_items(input, g, |item| {
         let Some(name) = item.prefix else {
             return Ok(());
         };
         if policy == Policy::Strict {
-            crate::name::validate(&input.as_bytes()[name.start..name.end])
-                .map_err(|_| Error::InvalidTransportName { offset: name.start })?;
+            crate::name::validate(&input.as_bytes()[name.start..name.end]).map_err(
+                |e| match e {
+                    Error::InvalidTransportName { offset } => Error::InvalidTransportName {
+                        offset: name.start + offset,
+                    },
+                    other => other,
+                },
+            )?;
         }
-        opts.push(
+        let (name, key, value) = (
             name.text(input),
             item.key.text(input),
             item.value.text(input),
         );
+        match groups.get(&name).and_then(|&i| opts.groups.get_mut(i)) {
+            Some((_, args)) => args.push(key, value),
+            None => {
+                groups.insert(name.clone(), opts.groups.len());
+                opts.push_group(name, key, value);
+            }
+        }
         Ok(())
     })?;
     Ok(opts)

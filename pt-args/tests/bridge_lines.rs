@@ -1,0 +1,475 @@
+//! torrc `Bridge` lines (`pt_args::bridge`): reference C6, G1, G3-G7, and the 510-byte limit
+//! of fixtures README 1.2. The SOCKS string is tor's (`Escaping::Minimal`: `\` and `;`
+//! escaped, `=` not), split for RFC 1929 with `socks::to_rfc1929`.
+
+mod common;
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+
+use common::pairs;
+use pt_args::Error;
+use pt_args::bridge::{BridgeLine, DEFAULT_PORT, Fingerprint};
+use pt_args::socks::{self, Escaping, Policy};
+
+/// G1: a public obfs4 bridge line.
+const G1: &str = "obfs4 51.222.13.177:80 5EDAC3B810E12B01F6FD8050D2FD3E277B289A08 \
+    cert=2uplIpLQ0q9+0qMFrK5pkaYRDOe460LL9WHBvatgkuRr/SL31wBOEupaMMJ6koRE6Ld0ew iat-mode=0";
+const G1_CERT: &str = "2uplIpLQ0q9+0qMFrK5pkaYRDOe460LL9WHBvatgkuRr/SL31wBOEupaMMJ6koRE6Ld0ew";
+
+/// G4: Tor Browser's built-in snowflake bridge (placeholder address).
+const G4: &str = "snowflake 192.0.2.3:80 2B280B23E1107BB62ABFC40DDCC8824814F80A72 \
+    fingerprint=2B280B23E1107BB62ABFC40DDCC8824814F80A72 url=https://1098762253.rsc.cdn77.org/ \
+    fronts=www.cdn77.com,www.phpmyadmin.net \
+    ice=stun:stun.antisip.com:3478,stun:stun.epygi.com:3478,stun:stun.uls.co.za:3478,\
+stun:stun.voipgate.com:3478,stun:stun.mixvoip.com:3478,stun:stun.nextcloud.com:3478,\
+stun:stun.bethesda.net:3478,stun:stun.nextcloud.com:443 utls-imitate=hellorandomizedalpn";
+const G4_ICE: &str = "stun:stun.antisip.com:3478,stun:stun.epygi.com:3478,stun:stun.uls.co.za:3478,\
+stun:stun.voipgate.com:3478,stun:stun.mixvoip.com:3478,stun:stun.nextcloud.com:3478,\
+stun:stun.bethesda.net:3478,stun:stun.nextcloud.com:443";
+
+/// G6: webtunnel on an IPv6 placeholder address.
+const G6: &str = "webtunnel [2001:db8:9443:367a:3276:1e74:91c3:7a5a]:443 \
+    54BF1146B161573185FBA0299B0DC3A8F7D08080 \
+    url=https://d3pyjtpvxs6z0u.cloudfront.net/Exei6xoh1aev8fiethee ver=0.0.1";
+
+/// G7: meek_lite, Tor Browser's former default.
+const G7: &str = "meek_lite 192.0.2.18:80 BE776A53492E1E044A26F17306E1BC46A55A1625 \
+    url=https://meek.azureedge.net/ front=ajax.aspnetcdn.com";
+
+/// Checks what a PT does with the line's SOCKS string: split as tor does, rejoin, parse with
+/// both policies, and get the line's arguments back.
+fn pt_reads_back(line: &BridgeLine<'_>) {
+    let wire = line.socks_args().unwrap();
+    assert_eq!(wire.len(), line.socks_args_len());
+    let mut buf = Vec::new();
+    assert_eq!(line.encode_socks_args(&mut buf), Ok(wire.len()));
+    assert_eq!(buf, wire.as_bytes());
+    assert_eq!(
+        socks::to_string_with(line.args(), Escaping::Minimal).as_deref(),
+        Ok(&*wire)
+    );
+    match socks::to_rfc1929(wire.as_bytes()).unwrap() {
+        None => assert!(line.args().is_empty()),
+        Some(f) => {
+            for policy in [Policy::Lenient, Policy::Strict] {
+                let back = socks::parse_rfc1929(f.uname, f.passwd, policy).unwrap();
+                assert_eq!(&back, line.args(), "{policy:?}");
+            }
+        }
+    }
+    // SOCKS4 carries the whole string in USERID.
+    let back = socks::parse_bytes(wire.as_bytes(), Policy::Lenient).unwrap();
+    assert_eq!(&back, line.args());
+}
+
+#[test]
+fn g1_obfs4_86_byte_socks_string_fits_in_uname() {
+    let line = BridgeLine::parse(G1).unwrap();
+    assert_eq!(line.transport().map(|t| t.as_str()), Some("obfs4"));
+    assert_eq!(line.addr(), SocketAddr::from(([51, 222, 13, 177], 80)));
+    assert_eq!(
+        line.fingerprint().map(|f| f.to_string()).as_deref(),
+        Some("5EDAC3B810E12B01F6FD8050D2FD3E277B289A08")
+    );
+    assert_eq!(pairs(line.args()), [("cert", G1_CERT), ("iat-mode", "0")]);
+    assert!(line.args().is_borrowed());
+    assert_eq!(G1_CERT.len(), 70);
+    let wire = line.socks_args().unwrap();
+    assert_eq!(wire, format!("cert={G1_CERT};iat-mode=0"));
+    assert_eq!(wire.len(), 86);
+    let f = socks::to_rfc1929(wire.as_bytes()).unwrap().unwrap();
+    assert_eq!(f.uname, wire.as_bytes());
+    assert_eq!(f.passwd, b"\0");
+    // Nothing to unescape: the PT's parse borrows UNAME.
+    let back = socks::parse_rfc1929(f.uname, f.passwd, Policy::Strict).unwrap();
+    assert!(back.is_borrowed());
+    pt_reads_back(&line);
+}
+
+#[test]
+fn g4_g5_snowflake_384_bytes_split_inside_stun_mixvo() {
+    let line = BridgeLine::parse(G4).unwrap();
+    assert_eq!(line.transport().map(|t| t.as_str()), Some("snowflake"));
+    assert_eq!(line.addr(), SocketAddr::from(([192, 0, 2, 3], 80)));
+    assert_eq!(
+        pairs(line.args()),
+        [
+            ("fingerprint", "2B280B23E1107BB62ABFC40DDCC8824814F80A72"),
+            ("url", "https://1098762253.rsc.cdn77.org/"),
+            ("fronts", "www.cdn77.com,www.phpmyadmin.net"),
+            ("ice", G4_ICE),
+            ("utls-imitate", "hellorandomizedalpn"),
+        ]
+    );
+    let wire = line.socks_args().unwrap();
+    assert_eq!(
+        wire,
+        format!(
+            "fingerprint=2B280B23E1107BB62ABFC40DDCC8824814F80A72;\
+             url=https://1098762253.rsc.cdn77.org/;fronts=www.cdn77.com,www.phpmyadmin.net;\
+             ice={G4_ICE};utls-imitate=hellorandomizedalpn"
+        )
+    );
+    assert_eq!(wire.len(), 384);
+    let f = socks::to_rfc1929(wire.as_bytes()).unwrap().unwrap();
+    assert_eq!(f.uname.len(), 255);
+    assert_eq!(f.passwd.len(), 129);
+    assert!(
+        f.uname.ends_with(b"stun:stun.mixvo"),
+        "UNAME ends inside stun.mixvoip.com"
+    );
+    assert!(f.passwd.starts_with(b"ip.com:3478,"));
+    assert!(f.passwd.ends_with(b";utls-imitate=hellorandomizedalpn"));
+    // UNAME alone is a truncated list; the PT must join.
+    let alone = socks::parse_bytes(f.uname, Policy::Lenient).unwrap();
+    assert_ne!(&alone, line.args());
+    let back = socks::parse_rfc1929(f.uname, f.passwd, Policy::Lenient).unwrap();
+    assert_eq!(back.get("ice"), Some(G4_ICE));
+    assert_eq!(back.len(), 5);
+    pt_reads_back(&line);
+}
+
+#[test]
+fn g6_webtunnel_ipv6() {
+    let line = BridgeLine::parse(G6).unwrap();
+    assert_eq!(line.transport().map(|t| t.as_str()), Some("webtunnel"));
+    let ip: Ipv6Addr = "2001:db8:9443:367a:3276:1e74:91c3:7a5a".parse().unwrap();
+    assert_eq!(line.addr(), SocketAddr::new(IpAddr::V6(ip), 443));
+    assert_eq!(
+        line.fingerprint(),
+        Some(Fingerprint::from_hex("54BF1146B161573185FBA0299B0DC3A8F7D08080").unwrap())
+    );
+    assert_eq!(
+        line.socks_args().unwrap(),
+        "url=https://d3pyjtpvxs6z0u.cloudfront.net/Exei6xoh1aev8fiethee;ver=0.0.1"
+    );
+    pt_reads_back(&line);
+}
+
+#[test]
+fn g7_meek_lite_and_g3_style_ipv6_obfs4() {
+    let line = BridgeLine::parse(G7).unwrap();
+    assert_eq!(line.transport().map(|t| t.as_str()), Some("meek_lite"));
+    assert_eq!(
+        line.socks_args().unwrap(),
+        "url=https://meek.azureedge.net/;front=ajax.aspnetcdn.com"
+    );
+    pt_reads_back(&line);
+
+    // G3's shape (IPv6 obfs4; the reference elides the fingerprint, so this one is made up).
+    let v6 = format!(
+        "obfs4 [2a02:ed80:2:1:f816:3eff:feb2:5071]:80 603E0123456789ABCDEF0123456789ABCDEF3818 \
+         cert={G1_CERT} iat-mode=0"
+    );
+    let line = BridgeLine::parse(&v6).unwrap();
+    assert!(line.addr().is_ipv6());
+    assert_eq!(line.addr().port(), 80);
+    assert_eq!(line.socks_args().unwrap().len(), 86);
+}
+
+/// C6: what counts as a `k=v` item (tor's `string_is_key_value`), and fingerprint detection.
+#[test]
+fn c6_key_value_validity_and_fingerprint_detection() {
+    const FP: &str = "0123456789ABCDEF0123456789ABCDEF01234567";
+    let head = format!("fake5 127.0.0.1:9 {FP} ");
+    // Accepted items and what they become.
+    let ok: &[(&str, (&str, &str))] = &[
+        ("key=", ("key", "")),
+        ("x=", ("x", "")),
+        ("k=v", ("k", "v")),
+        ("k==", ("k", "=")),
+        ("k=v=w", ("k", "v=w")),
+        (r"k=c\d", ("k", r"c\d")),
+        ("k=x;y", ("k", "x;y")),
+        ("ключ=é", ("ключ", "é")),
+    ];
+    for &(item, pair) in ok {
+        let text = format!("{head}{item}");
+        let line = BridgeLine::parse(&text).unwrap_or_else(|e| panic!("{item:?}: {e}"));
+        assert_eq!(pairs(line.args()), [pair], "{item:?}");
+    }
+    // Rejected items: "is not a k=v item", at the item's offset.
+    for item in ["=value", "=x", "=", "novalue", "x", r"a\", "\"a"] {
+        let text = format!("{head}k=v {item}");
+        assert_eq!(
+            BridgeLine::parse(&text),
+            Err(Error::NotKeyValue {
+                offset: head.len() + 4
+            }),
+            "{item:?}"
+        );
+    }
+    // Duplicates are kept, in order.
+    let line = BridgeLine::parse("fake5 127.0.0.1:9 k=1 k= k=2").unwrap();
+    assert_eq!(pairs(line.args()), [("k", "1"), ("k", ""), ("k", "2")]);
+    assert_eq!(line.socks_args().unwrap(), "k=1;k=;k=2");
+
+    // The first item after the address is the fingerprint unless it is k=v.
+    let line = BridgeLine::parse("obfs4 192.0.2.1:80 cert=abc iat-mode=0").unwrap();
+    assert_eq!(line.fingerprint(), None);
+    assert_eq!(line.args().len(), 2);
+    let text = format!("obfs4 192.0.2.1:80 {FP}");
+    let line = BridgeLine::parse(&text).unwrap();
+    assert_eq!(
+        line.fingerprint().map(|f| f.to_string()).as_deref(),
+        Some(FP)
+    );
+    assert!(line.args().is_empty());
+    assert_eq!(line.socks_args().unwrap(), "");
+    // Lower case is accepted and shown upper case.
+    let text = format!("obfs4 192.0.2.1:80 {}", FP.to_lowercase());
+    let line = BridgeLine::parse(&text).unwrap();
+    assert_eq!(
+        line.fingerprint().map(|f| f.to_string()).as_deref(),
+        Some(FP)
+    );
+    // Not k=v and not a fingerprint: the fingerprint is wrong (tor: "Key digest ... is wrong").
+    let long = format!("{FP}0");
+    for item in [
+        "=x",
+        "novalue",
+        "=",
+        &FP[..39],
+        &long,
+        "0123456789ABCDEF0123456789ABCDEF0123456G",
+    ] {
+        let text = format!("obfs4 192.0.2.1:80 {item} k=v");
+        assert_eq!(
+            BridgeLine::parse(&text),
+            Err(Error::InvalidFingerprint { offset: 19 }),
+            "{item:?}"
+        );
+    }
+}
+
+#[test]
+fn fingerprint_parsing() {
+    let fp = Fingerprint::from_hex("2b280b23e1107bb62abfc40ddcc8824814f80a72").unwrap();
+    assert_eq!(fp.0[0], 0x2b);
+    assert_eq!(fp.0[19], 0x72);
+    assert_eq!(fp.to_string(), "2B280B23E1107BB62ABFC40DDCC8824814F80A72");
+    assert_eq!(
+        format!("{fp:?}"),
+        "Fingerprint(2B280B23E1107BB62ABFC40DDCC8824814F80A72)"
+    );
+    assert_eq!(
+        "2B280B23E1107BB62ABFC40DDCC8824814F80A72".parse::<Fingerprint>(),
+        Ok(fp)
+    );
+    let cases: &[(&str, usize)] = &[
+        ("", 0),
+        ("0123", 0),
+        ("x123456789ABCDEF0123456789ABCDEF01234567", 0),
+        ("0x23456789ABCDEF0123456789ABCDEF01234567", 1),
+        ("0123456789ABCDEF0123456789ABCDEF0123456Z", 39),
+        ("+123456789ABCDEF0123456789ABCDEF01234567", 0),
+    ];
+    for &(hex, offset) in cases {
+        assert_eq!(
+            Fingerprint::from_hex(hex),
+            Err(Error::InvalidFingerprint { offset }),
+            "{hex:?}"
+        );
+    }
+    // 40 bytes but not 40 ASCII characters.
+    let mut s = "é".repeat(20);
+    assert_eq!(s.len(), 40);
+    assert_eq!(
+        Fingerprint::from_hex(&s),
+        Err(Error::InvalidFingerprint { offset: 0 })
+    );
+    s.replace_range(0..2, "00");
+    assert_eq!(
+        Fingerprint::from_hex(&s),
+        Err(Error::InvalidFingerprint { offset: 2 })
+    );
+}
+
+/// README 1.2: the limit is 510 bytes of the escaped string, checked when the line is parsed.
+#[test]
+fn socks_args_limit_is_510_escaped_bytes() {
+    let at = |args: &str| {
+        BridgeLine::parse(&format!("fake5 127.0.0.1:9 {args}")).map(|l| l.socks_args_len())
+    };
+    let a = |n: usize| "a".repeat(n);
+    // `k=<500 a>;;;;`: 506 raw bytes, 510 escaped: accepted.
+    assert_eq!(at(&format!("k={};;;;", a(500))), Ok(510));
+    // One more ';': 512 escaped: rejected.
+    assert_eq!(
+        at(&format!("k={};;;;;", a(500))),
+        Err(Error::TooLong { len: 512, max: 510 })
+    );
+    // Backslashes count twice too.
+    assert_eq!(at(&format!("k={}", "\\".repeat(254))), Ok(510));
+    assert_eq!(
+        at(&format!("k={}", "\\".repeat(255))),
+        Err(Error::TooLong { len: 512, max: 510 })
+    );
+    // Exactly 510 plain bytes, 511, 512.
+    assert_eq!(at(&format!("k={}", a(508))), Ok(510));
+    assert_eq!(
+        at(&format!("k={}", a(509))),
+        Err(Error::TooLong { len: 511, max: 510 })
+    );
+    assert_eq!(
+        at(&format!("k={}", a(510))),
+        Err(Error::TooLong { len: 512, max: 510 })
+    );
+    // Separators count: two items of 254 and 255 bytes make 510.
+    assert_eq!(at(&format!("a={} b={}", a(252), a(253))), Ok(510));
+    assert_eq!(
+        at(&format!("a={} b={}", a(252), a(254))),
+        Err(Error::TooLong { len: 511, max: 510 })
+    );
+    // '=' in a value is not escaped by tor, so it counts once.
+    assert_eq!(at(&format!("k={}", "=".repeat(508))), Ok(510));
+    // The accepted 510-byte string is split 255 + 255.
+    let text = format!("fake5 127.0.0.1:9 k={};;;;", a(500));
+    let line = BridgeLine::parse(&text).unwrap();
+    let wire = line.socks_args().unwrap();
+    let f = socks::to_rfc1929(wire.as_bytes()).unwrap().unwrap();
+    assert_eq!((f.uname.len(), f.passwd.len()), (255, 255));
+    assert!(f.passwd.ends_with(br"\;\;\;\;"));
+    pt_reads_back(&line);
+}
+
+#[test]
+fn addresses_ports_and_missing_items() {
+    let cases: &[(&str, SocketAddr)] = &[
+        ("obfs4 192.0.2.1:80", SocketAddr::from(([192, 0, 2, 1], 80))),
+        (
+            "obfs4 192.0.2.1",
+            SocketAddr::from(([192, 0, 2, 1], DEFAULT_PORT)),
+        ),
+        (
+            "obfs4 [::1]:13",
+            SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), 13),
+        ),
+        (
+            "obfs4 [::1]",
+            SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), 443),
+        ),
+        ("192.0.2.7:9001", SocketAddr::from(([192, 0, 2, 7], 9001))),
+        (
+            "Bridge 192.0.2.7",
+            SocketAddr::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 7)), 443),
+        ),
+        (
+            "Bridge\tobfs4\t192.0.2.1:0",
+            SocketAddr::from(([192, 0, 2, 1], 0)),
+        ),
+        (
+            "  Bridge   obfs4   192.0.2.1:1  ",
+            SocketAddr::from(([192, 0, 2, 1], 1)),
+        ),
+    ];
+    for &(text, addr) in cases {
+        let line = BridgeLine::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        assert_eq!(line.addr(), addr, "{text:?}");
+        assert_eq!(line.fingerprint(), None);
+        assert!(line.args().is_empty());
+    }
+    assert_eq!(DEFAULT_PORT, 443);
+    // The keyword is skipped once: a transport literally named "Bridge" needs it.
+    let line = BridgeLine::parse("Bridge Bridge 192.0.2.1:80").unwrap();
+    assert_eq!(line.transport().map(|t| t.as_str()), Some("Bridge"));
+    assert_eq!(
+        BridgeLine::parse("Bridge 192.0.2.1:80")
+            .unwrap()
+            .transport(),
+        None
+    );
+    let errors: &[(&str, Error)] = &[
+        ("", Error::MissingAddress),
+        ("   ", Error::MissingAddress),
+        ("Bridge", Error::MissingAddress),
+        ("obfs4", Error::MissingAddress),
+        ("Bridge obfs4 ", Error::MissingAddress),
+        // Host names are not looked up (no I/O): only IP literals.
+        (
+            "obfs4 bridge.example:443",
+            Error::InvalidAddress { offset: 6 },
+        ),
+        ("obfs4 192.0.2.1:65536", Error::InvalidAddress { offset: 6 }),
+        ("obfs4 192.0.2.1:", Error::InvalidAddress { offset: 6 }),
+        ("obfs4 ::1", Error::InvalidAddress { offset: 6 }),
+        ("obfs4 [::1]x", Error::InvalidAddress { offset: 6 }),
+        (
+            "Bridge obfs4 999.0.2.1:1",
+            Error::InvalidAddress { offset: 13 },
+        ),
+        // Not a C identifier, so it is read as the address (tor does the same).
+        (
+            "meek-lite 192.0.2.1:80",
+            Error::InvalidAddress { offset: 0 },
+        ),
+        ("4obfs 192.0.2.1:80", Error::InvalidAddress { offset: 0 }),
+    ];
+    for (text, expected) in errors {
+        assert_eq!(BridgeLine::parse(text), Err(expected.clone()), "{text:?}");
+    }
+}
+
+/// A line without a transport: tor joins the rest of the line into the fingerprint (it may
+/// hold spaces), so k=v items there are a bad fingerprint. Pinned: the
+/// `Error::ArgsWithoutTransport` variant is never returned; `InvalidFingerprint` is.
+#[test]
+fn vanilla_bridge_lines() {
+    const FP: &str = "4123456789ABCDEF0123456789ABCDEF01234567";
+    let text = format!("192.0.2.7 {FP}");
+    let line = BridgeLine::parse(&text).unwrap();
+    assert_eq!(line.transport(), None);
+    assert_eq!(line.addr().port(), 443);
+    assert_eq!(
+        line.fingerprint().map(|f| f.to_string()).as_deref(),
+        Some(FP)
+    );
+    assert_eq!(line.socks_args().unwrap(), "");
+    let spaced = "4123 4567 89AB CDEF 0123\t4567 89AB CDEF 0123 4567";
+    let text = format!("Bridge 192.0.2.7:443 {spaced}");
+    let line = BridgeLine::parse(&text).unwrap();
+    assert_eq!(
+        line.fingerprint().map(|f| f.to_string()).as_deref(),
+        Some(FP)
+    );
+    assert_eq!(
+        BridgeLine::parse(&format!("192.0.2.7:443 {FP} key=value")),
+        Err(Error::InvalidFingerprint { offset: 14 })
+    );
+    assert_eq!(
+        BridgeLine::parse("192.0.2.7:443 key=value"),
+        Err(Error::InvalidFingerprint { offset: 14 })
+    );
+}
+
+#[test]
+fn display_is_tors_form_and_parses_back() {
+    for text in [
+        G1,
+        G4,
+        G6,
+        G7,
+        "Bridge 192.0.2.7 4123456789ABCDEF0123456789ABCDEF01234567",
+        "x 192.0.2.1:1 k= a=b=c",
+    ] {
+        let line = BridgeLine::parse(text).unwrap();
+        let shown = line.to_string();
+        assert!(!shown.starts_with("Bridge "));
+        let again = BridgeLine::parse(&shown).unwrap();
+        assert_eq!(again, line, "{shown:?}");
+        let owned: BridgeLine<'static> = line.clone().into_owned();
+        assert_eq!(owned, line);
+    }
+    assert_eq!(
+        BridgeLine::parse("Bridge\tobfs4  192.0.2.1 cert=x  iat-mode=0")
+            .unwrap()
+            .to_string(),
+        "obfs4 192.0.2.1:443 cert=x iat-mode=0"
+    );
+    assert_eq!(
+        BridgeLine::parse("webtunnel [2001:db8::1]:443 url=https://x/")
+            .unwrap()
+            .to_string(),
+        "webtunnel [2001:db8::1]:443 url=https://x/"
+    );
+}

@@ -1,0 +1,55 @@
+//! Helpers shared by the integration tests: fixture files and `Args` comparisons.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use pt_args::Args;
+use pt_args::options::ServerTransportOptions;
+
+/// `/work/shared/fixtures` seen from this crate: `../shared` beside the repository root.
+pub(crate) const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/fixtures");
+
+/// The path of a fixture file, relative to [`FIXTURES`].
+pub(crate) fn fixture_path(rel: &str) -> PathBuf {
+    PathBuf::from(FIXTURES).join(rel)
+}
+
+/// Reads a fixture file. A missing file fails the test loudly: these tests never skip.
+pub(crate) fn read_fixture(rel: &str) -> String {
+    let path = fixture_path(rel);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "fixture {} is missing or unreadable ({e}); the shared fixtures must sit at \
+             ../shared beside the repository root",
+            path.display()
+        )
+    })
+}
+
+/// The pairs of `args`, in order, for comparison with a literal table.
+pub(crate) fn pairs<'s>(args: &'s Args<'_>) -> Vec<(&'s str, &'s str)> {
+    args.iter().collect()
+}
+
+/// Builds `Args` from a literal table (borrowing it).
+pub(crate) fn args<'a>(pairs: &[(&'a str, &'a str)]) -> Args<'a> {
+    pairs.iter().copied().collect()
+}
+
+/// The groups of `opts`, in order, for comparison with a literal table.
+pub(crate) fn groups<'s>(
+    opts: &'s ServerTransportOptions<'_>,
+) -> Vec<(&'s str, Vec<(&'s str, &'s str)>)> {
+    opts.iter().map(|(t, a)| (t, pairs(a))).collect()
+}
+
+/// Decodes a string of hex digits (no separators).
+pub(crate) fn hex(s: &str) -> Vec<u8> {
+    assert!(s.len().is_multiple_of(2), "odd-length hex string {s:?}");
+    (0..s.len())
+        .step_by(2)
+        .map(|i| {
+            u8::from_str_radix(&s[i..i + 2], 16).unwrap_or_else(|e| panic!("bad hex {s:?}: {e}"))
+        })
+        .collect()
+}

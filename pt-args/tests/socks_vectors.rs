@@ -1,0 +1,410 @@
+//! SOCKS per-connection arguments (`pt_args::socks`): reference vectors C1-C12 and F1.
+//!
+//! Decoding: the goptlib vectors (C8 errors, C9 successes) hold for both policies, because
+//! obfs4proxy copied goptlib's test file (C10). They disagree only on escapes other than
+//! `\\ \= \;` (C10/C11): the default, `Policy::Lenient`, is goptlib's; `Policy::Strict` is
+//! obfs4proxy's. Encoding: `Escaping::Spec` (the default, C1) escapes `\ = ;` everywhere;
+//! `Escaping::Minimal` is tor's and Arti's bytes (C2-C4).
+
+mod common;
+
+use common::{args, pairs};
+use pt_args::Error;
+use pt_args::socks::{self, Escaping, Policy};
+
+const BOTH: [Policy; 2] = [Policy::Lenient, Policy::Strict];
+
+/// A list of `(key, value)` pairs, as a literal table.
+type Pairs = &'static [(&'static str, &'static str)];
+
+/// C9 (goptlib `TestParseClientParameters` successes), in input order: we keep order and
+/// duplicates as a list where goptlib builds a map of lists.
+const C9_SUCCESS: &[(&str, &[(&str, &str)])] = &[
+    ("", &[]),
+    ("key=", &[("key", "")]),
+    ("key==", &[("key", "=")]),
+    ("key=value", &[("key", "value")]),
+    ("a=b=c", &[("a", "b=c")]),
+    ("a=bc==", &[("a", "bc==")]),
+    ("key=a\nb", &[("key", "a\nb")]),
+    (r"key=value\;", &[("key", "value;")]),
+    (r#"key="value""#, &[("key", r#""value""#)]),
+    (r#"key=""value"""#, &[("key", r#"""value"""#)]),
+    (r#""key=value""#, &[(r#""key"#, r#"value""#)]),
+    ("key=value;key=value", &[("key", "value"), ("key", "value")]),
+    (
+        "key=value1;key=value2",
+        &[("key", "value1"), ("key", "value2")],
+    ),
+    (
+        "key1=value1;key2=value2;key1=value3",
+        &[("key1", "value1"), ("key2", "value2"), ("key1", "value3")],
+    ),
+    (r"\;=\;;\\=\;", &[(";", ";"), ("\\", ";")]),
+    (r"a\=b=c", &[("a=b", "c")]),
+    (
+        "shared-secret=rahasia;secrets-file=/tmp/blob",
+        &[("shared-secret", "rahasia"), ("secrets-file", "/tmp/blob")],
+    ),
+    ("rocks=20;height=5.6", &[("rocks", "20"), ("height", "5.6")]),
+    // C12: tor never escapes '=' in a value; both decoders keep it.
+    ("k=a=b", &[("k", "a=b")]),
+    // Non-ASCII passes through, escaped or not.
+    (r"ключ=знач\;ение", &[("ключ", "знач;ение")]),
+];
+
+#[test]
+fn c9_goptlib_success_vectors_decode_under_both_policies() {
+    for policy in BOTH {
+        for &(input, expected) in C9_SUCCESS {
+            let got = socks::parse_with(input, policy)
+                .unwrap_or_else(|e| panic!("{policy:?} {input:?}: {e}"));
+            assert_eq!(pairs(&got), expected, "{policy:?} {input:?}");
+            // Zero-copy exactly when there is nothing to unescape.
+            assert_eq!(
+                got.is_borrowed(),
+                !input.contains('\\'),
+                "{policy:?} {input:?}"
+            );
+            // parse_bytes agrees with parse_with.
+            assert_eq!(socks::parse_bytes(input.as_bytes(), policy), Ok(got));
+        }
+    }
+    // parse() is the lenient policy.
+    assert_eq!(pairs(&socks::parse("a=b=c").unwrap()), [("a", "b=c")]);
+}
+
+/// C8 (goptlib's error vectors, shared by obfs4proxy), with the exact variant and offset, plus
+/// a few more shapes of the same errors.
+const C8_ERRORS: &[(&str, Error)] = &[
+    ("key", Error::MissingEquals { offset: 3 }),
+    (r"key\", Error::TrailingBackslash { offset: 3 }),
+    ("=value", Error::EmptyKey { offset: 0 }),
+    ("==value", Error::EmptyKey { offset: 0 }),
+    ("==key=value", Error::EmptyKey { offset: 0 }),
+    (r"key=value\", Error::TrailingBackslash { offset: 9 }),
+    (r"a=b;key=value\", Error::TrailingBackslash { offset: 13 }),
+    ("a;b=c", Error::MissingEquals { offset: 1 }),
+    (";", Error::EmptyKey { offset: 0 }),
+    ("key=value;", Error::TrailingSeparator { offset: 9 }),
+    (";key=value", Error::EmptyKey { offset: 0 }),
+    (r"key\=value", Error::MissingEquals { offset: 10 }),
+    // More of the same.
+    ("a=b;;c=d", Error::TrailingSeparator { offset: 3 }),
+    ("a=b;=c", Error::EmptyKey { offset: 4 }),
+    ("a=b;c", Error::MissingEquals { offset: 5 }),
+    (";;", Error::EmptyKey { offset: 0 }),
+    ("a=1;b=2;;", Error::TrailingSeparator { offset: 7 }),
+    (r"\", Error::TrailingBackslash { offset: 0 }),
+];
+
+#[test]
+fn c8_goptlib_error_vectors_fail_with_exact_variant_and_offset_under_both_policies() {
+    for policy in BOTH {
+        for (input, expected) in C8_ERRORS {
+            assert_eq!(
+                socks::parse_with(input, policy),
+                Err(expected.clone()),
+                "{policy:?} {input:?}"
+            );
+        }
+    }
+}
+
+/// C10/C11: the decoders disagree on escapes other than `\\ \= \;`. Default: goptlib's
+/// (`Policy::Lenient`, any byte may be escaped); `Policy::Strict` is obfs4proxy's.
+#[test]
+fn c10_c11_lenient_default_accepts_any_escape_strict_obfs4proxy_rejects() {
+    const STRICT_ALLOWED: &str = r"\\ \= \;";
+    let cases: &[(&str, Pairs, Error)] = &[
+        (
+            r"k=a\xb",
+            &[("k", "axb")],
+            Error::InvalidEscape {
+                offset: 3,
+                found: b'x',
+                allowed: STRICT_ALLOWED,
+            },
+        ),
+        (
+            r"k\n=v",
+            &[("kn", "v")],
+            Error::InvalidEscape {
+                offset: 1,
+                found: b'n',
+                allowed: STRICT_ALLOWED,
+            },
+        ),
+        (
+            r"a=1;b=\a",
+            &[("a", "1"), ("b", "a")],
+            Error::InvalidEscape {
+                offset: 6,
+                found: b'a',
+                allowed: STRICT_ALLOWED,
+            },
+        ),
+        (
+            r"k=\ ",
+            &[("k", " ")],
+            Error::InvalidEscape {
+                offset: 2,
+                found: b' ',
+                allowed: STRICT_ALLOWED,
+            },
+        ),
+        // An escaped multi-byte character is kept whole by the lenient decoder; the strict
+        // one reports its first byte.
+        (
+            r"k=\é",
+            &[("k", "é")],
+            Error::InvalidEscape {
+                offset: 2,
+                found: 0xC3,
+                allowed: STRICT_ALLOWED,
+            },
+        ),
+    ];
+    for (input, lenient, strict) in cases {
+        assert_eq!(
+            pairs(&socks::parse(input).unwrap()),
+            *lenient,
+            "lenient {input:?}"
+        );
+        assert_eq!(
+            socks::parse_with(input, Policy::Strict),
+            Err(strict.clone()),
+            "strict {input:?}"
+        );
+    }
+    assert_eq!(
+        Policy::default(),
+        Policy::Lenient,
+        "the documented default policy"
+    );
+    // The three escapes the strict policy does accept.
+    let ok = socks::parse_with(r"k\\\=\;=\\\=\;", Policy::Strict).unwrap();
+    assert_eq!(pairs(&ok), [(r"k\=;", r"\=;")]);
+}
+
+#[test]
+fn parse_bytes_reports_invalid_utf8_offset() {
+    for policy in BOTH {
+        assert_eq!(
+            socks::parse_bytes(b"k=ab\xffc", policy),
+            Err(Error::NotUtf8 { offset: 4 })
+        );
+        assert_eq!(
+            socks::parse_bytes(b"\xc3", policy),
+            Err(Error::NotUtf8 { offset: 0 })
+        );
+        assert_eq!(
+            pairs(&socks::parse_bytes("k=é".as_bytes(), policy).unwrap()),
+            [("k", "é")]
+        );
+    }
+}
+
+/// Encoder vectors as `(pairs, Escaping::Spec output, Escaping::Minimal output)`.
+/// C1 (spec example), C3 (tor's escape function, on a value), C4 (Arti), C12, F1.
+const ENCODE: &[(Pairs, &str, &str)] = &[
+    (&[], "", ""),
+    // C1
+    (
+        &[("shared-secret", "rahasia"), ("secrets-file", "/tmp/blob")],
+        "shared-secret=rahasia;secrets-file=/tmp/blob",
+        "shared-secret=rahasia;secrets-file=/tmp/blob",
+    ),
+    // C3, tor's `tor_escape_str_for_pt_args(s, ";\\")` applied to the value.
+    (
+        &[("k", r"This is a backslash: \")],
+        r"k=This is a backslash: \\",
+        r"k=This is a backslash: \\",
+    ),
+    (
+        &[("k", "First rule:Do not use ;")],
+        r"k=First rule:Do not use \;",
+        r"k=First rule:Do not use \;",
+    ),
+    (&[("k", "")], "k=", "k="),
+    (&[("k", r";\;\")], r"k=\;\\\;\\", r"k=\;\\\;\\"),
+    (&[("k", ";")], r"k=\;", r"k=\;"),
+    // C4 (Arti `setting_encoding`)
+    (&[("hello", "world")], "hello=world", "hello=world"),
+    (
+        &[("hey", "verden"), ("hello", "world"), ("selv", "tak")],
+        "hey=verden;hello=world;selv=tak",
+        "hey=verden;hello=world;selv=tak",
+    ),
+    (
+        &[("semi;colon", "equals=sign")],
+        r"semi\;colon=equals\=sign",
+        r"semi\;colon=equals=sign",
+    ),
+    (
+        &[("equals=sign", "semi;colon"), ("also", r"back\slash")],
+        r"equals\=sign=semi\;colon;also=back\\slash",
+        r"equals\=sign=semi\;colon;also=back\\slash",
+    ),
+    // C12/F1: '=' in a value: escaped by the spec, sent as-is by tor and Arti.
+    (&[("k", "a=b")], r"k=a\=b", "k=a=b"),
+    (&[("k", "=")], r"k=\=", "k=="),
+    // C5: Arti refuses a key with '='; we escape it (goptlib reads `a\=b=c` as key `a=b`, C9).
+    (&[("a=b", "c")], r"a\=b=c", r"a\=b=c"),
+    // Order and duplicates are kept.
+    (
+        &[("k", "2"), ("a", "1"), ("k", "3")],
+        "k=2;a=1;k=3",
+        "k=2;a=1;k=3",
+    ),
+    // Non-ASCII is written as-is; ',' and ':' are not special here.
+    (&[("ключ", "зн;ач")], r"ключ=зн\;ач", r"ключ=зн\;ач"),
+    (
+        &[("ice", "stun:a:1,stun:b:2")],
+        "ice=stun:a:1,stun:b:2",
+        "ice=stun:a:1,stun:b:2",
+    ),
+];
+
+#[test]
+fn encoder_vectors_spec_and_minimal() {
+    assert_eq!(
+        Escaping::default(),
+        Escaping::Spec,
+        "the documented default escaping"
+    );
+    for &(input, spec, minimal) in ENCODE {
+        let a = args(input);
+        for (escaping, expected) in [(Escaping::Spec, spec), (Escaping::Minimal, minimal)] {
+            assert_eq!(
+                socks::to_string_with(&a, escaping).as_deref(),
+                Ok(expected),
+                "{escaping:?} {input:?}"
+            );
+            assert_eq!(
+                socks::encoded_len_with(&a, escaping),
+                expected.len(),
+                "{escaping:?} {input:?}"
+            );
+            // encode into a Vec that already holds bytes: it appends and returns only its count.
+            let mut out = b"prefix".to_vec();
+            assert_eq!(
+                socks::encode_with(&a, escaping, &mut out),
+                Ok(expected.len())
+            );
+            assert_eq!(&out[6..], expected.as_bytes());
+            // Both decoders read both encodings back.
+            for policy in BOTH {
+                let back = socks::parse_with(expected, policy).unwrap();
+                assert_eq!(back, a, "{escaping:?} {policy:?} {expected:?}");
+            }
+        }
+        // The default functions are the Spec escaping.
+        assert_eq!(socks::to_string(&a).as_deref(), Ok(spec));
+        assert_eq!(socks::encoded_len(&a), spec.len());
+        let mut out = Vec::new();
+        assert_eq!(socks::encode(&a, &mut out), Ok(spec.len()));
+        assert_eq!(out, spec.as_bytes());
+    }
+}
+
+#[test]
+fn encode_rejects_empty_key_with_its_index_and_writes_nothing() {
+    let cases: &[(&[(&str, &str)], usize)] = &[
+        (&[("", "v")], 0),
+        (&[("a", "b"), ("", "c")], 1),
+        (&[("a", "b"), ("c", "d"), ("", ""), ("", "x")], 2),
+    ];
+    for &(input, index) in cases {
+        let a = args(input);
+        for escaping in [Escaping::Spec, Escaping::Minimal] {
+            let mut out = Vec::new();
+            assert_eq!(
+                socks::encode_with(&a, escaping, &mut out),
+                Err(Error::EncodeEmptyKey { index })
+            );
+            assert!(out.is_empty(), "nothing written on error");
+            assert_eq!(
+                socks::to_string_with(&a, escaping),
+                Err(Error::EncodeEmptyKey { index })
+            );
+        }
+    }
+}
+
+#[test]
+fn encode_into_too_small_slice_is_buffer_too_small_and_untouched() {
+    let a = args(&[("shared-secret", "x;y"), ("k", "a=b")]);
+    for escaping in [Escaping::Spec, Escaping::Minimal] {
+        let needed = socks::encoded_len_with(&a, escaping);
+        let expected = socks::to_string_with(&a, escaping).unwrap();
+        assert_eq!(needed, expected.len());
+        for size in [0, 1, needed / 2, needed - 1] {
+            let mut storage = vec![0xAA_u8; size];
+            let mut buf = &mut storage[..];
+            assert_eq!(
+                socks::encode_with(&a, escaping, &mut buf),
+                Err(Error::BufferTooSmall {
+                    needed,
+                    available: size
+                }),
+                "{escaping:?} size {size}"
+            );
+            assert!(
+                storage.iter().all(|&b| b == 0xAA),
+                "nothing written on error"
+            );
+        }
+        for size in [needed, needed + 7] {
+            let mut storage = vec![0xAA_u8; size];
+            let mut buf = &mut storage[..];
+            assert_eq!(socks::encode_with(&a, escaping, &mut buf), Ok(needed));
+            assert_eq!(
+                buf.len(),
+                size - needed,
+                "the slice advanced by the bytes written"
+            );
+            assert_eq!(&storage[..needed], expected.as_bytes());
+            assert!(storage[needed..].iter().all(|&b| b == 0xAA));
+        }
+    }
+    // A limited BufMut over a growable buffer is bounded too.
+    let mut v = Vec::new();
+    let mut limited = bytes::BufMut::limit(&mut v, 5);
+    assert_eq!(
+        socks::encode(&a, &mut limited),
+        Err(Error::BufferTooSmall {
+            needed: socks::encoded_len(&a),
+            available: 5
+        })
+    );
+    assert!(v.is_empty());
+    // An empty list needs no room at all.
+    let mut empty: [u8; 0] = [];
+    assert_eq!(
+        socks::encode(&pt_args::Args::new(), &mut &mut empty[..]),
+        Ok(0)
+    );
+}
+
+#[test]
+fn error_messages_name_the_offset_and_the_expectation() {
+    let e = socks::parse("a=b;c").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "missing '=' at byte 5: expected '=' after the key"
+    );
+    let e = socks::parse_with(r"k=a\xb", Policy::Strict).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        r"invalid escape at byte 3: expected one of \\ \= \; after '\', found 0x78"
+    );
+    let e = Error::BufferTooSmall {
+        needed: 9,
+        available: 2,
+    };
+    assert_eq!(
+        e.to_string(),
+        "output buffer too small: need 9 bytes, have 2"
+    );
+}
