@@ -231,9 +231,13 @@ impl<'a> BridgeLine<'a> {
 }
 
 impl fmt::Display for BridgeLine<'_> {
-    /// The line in tor's form, without the `Bridge` keyword.
+    /// The line in tor's form, without the `Bridge` keyword, except before a transport that is
+    /// itself named `Bridge`: [`BridgeLine::parse`] would skip that name as the keyword.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(t) = &self.transport {
+            if t.as_str() == "Bridge" {
+                f.write_str("Bridge ")?;
+            }
             write!(f, "{t} ")?;
         }
         write!(f, "{}", self.addr)?;

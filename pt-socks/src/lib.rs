@@ -1,13 +1,226 @@
-//! SOCKS4/4a/5 and RFC 1929 for Pluggable Transports, Sans-IO.
+//! SOCKS4/4a/5 and RFC 1929 for Pluggable Transports, Sans-IO: wire types and both handshakes.
 //!
-//! **Status: in progress** (issue 3).
+//! Every PT client is a SOCKS server that tor (or another parent) talks to, and receives its
+//! per-connection arguments in the RFC 1929 username and password (or the SOCKS4 USERID). Every
+//! PT behind `TOR_PT_PROXY` is a SOCKS or HTTP CONNECT client. This crate does both sides with no
+//! I/O, no runtime and no allocation on the hot path, in `#![no_std]` + `alloc`.
+//!
+//! - **Wire layer**: [`socks5`] (RFC 1928 greeting, method selection, request, reply, UDP header),
+//!   [`rfc1929`] (username/password), [`json`] (the PT 2.x parameter block, method `09`),
+//!   [`socks4`] (SOCKS4 and 4a). Each type parses from a borrowed slice with [`Parse`] into
+//!   [`Parsed::Complete`] (with the bytes used) or [`Parsed::Incomplete`] (with at least how many
+//!   more bytes are needed), and encodes with [`Encode`] into any [`bytes::BufMut`] or a
+//!   `&mut [u8]`, after checking the room, with [`Encode::encoded_len`].
+//! - **Machines**: [`server::Handshake`] (what a PT client runs for tor) and
+//!   [`client::Handshake`] (what a parent, or a PT behind an upstream proxy, runs), plus the
+//!   [`http`] CONNECT client for `TOR_PT_PROXY=http://...`. They share one driving shape: pass the
+//!   bytes you have, get back how many were consumed and one [`Progress::event`] to handle;
+//!   whatever must be sent is written into your output buffer. "Need more bytes" is never an
+//!   error, an incomplete message costs O(1) to re-check, and bytes after the handshake stay yours.
+//! - **PT arguments**: [`server::Credentials::pt_args`] joins UNAME + PASSWD and parses them with
+//!   [`pt_args::socks`]; [`client::Auth::from_pt_args`] splits them exactly as tor and Arti do
+//!   (up to 255 bytes: PASSWD = one NUL byte; up to 510: split at byte 255).
+//!
+//! # Example: a SOCKS5 server handshake over an in-memory buffer
+//!
+//! ```
+//! use pt_socks::server::{Event, Handshake, Policy};
+//! use pt_socks::socks5::ReplyCode;
+//!
+//! // What tor writes to a PT's SOCKS port: greeting, RFC 1929 with the args, CONNECT, and
+//! // (pipelined) the first bytes of the tunnelled data.
+//! let mut inbuf: Vec<u8> = Vec::new();
+//! inbuf.extend_from_slice(&[5, 2, 0, 2]);
+//! inbuf.extend_from_slice(&[1, 10]);
+//! inbuf.extend_from_slice(b"iat-mode=0");
+//! inbuf.extend_from_slice(&[1, 0]);
+//! inbuf.extend_from_slice(&[5, 1, 0, 1, 192, 0, 2, 1, 0x01, 0xbb]);
+//! inbuf.extend_from_slice(b"\x16\x03\x01 TLS...");
+//!
+//! let mut hs = Handshake::new(Policy::default());
+//! let mut out = Vec::new(); // what we send back
+//! let mut iat_mode = None;
+//! loop {
+//!     let progress = hs.advance(&inbuf, &mut out)?;
+//!     match progress.event {
+//!         Event::NeedInput => unreachable!("everything is already in the buffer"),
+//!         Event::Credentials(c) => {
+//!             let args = c.pt_args(pt_args::socks::Policy::Lenient);
+//!             let ok = match &args {
+//!                 Ok(Some(args)) => { iat_mode = args.get("iat-mode").map(str::to_owned); true }
+//!                 _ => false,
+//!             };
+//!             hs.decide(ok, &mut out)?; // writes 01 00 (or 01 01 and fails)
+//!         }
+//!         Event::Request(req) => {
+//!             assert_eq!(req.target.to_string(), "192.0.2.1:443");
+//!             // ... connect to the bridge, then:
+//!             hs.reply(ReplyCode::SUCCEEDED, None, &mut out)?;
+//!         }
+//!         Event::Done => {
+//!             inbuf.drain(..progress.consumed);
+//!             break;
+//!         }
+//!     }
+//!     inbuf.drain(..progress.consumed);
+//! }
+//! assert_eq!(iat_mode.as_deref(), Some("0"));
+//! assert_eq!(out, [5, 2, 1, 0, 5, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+//! assert_eq!(inbuf, b"\x16\x03\x01 TLS..."); // pipelined data is never lost
+//! # Ok::<(), pt_socks::Error>(())
+//! ```
+//!
+//! # Where the references disagree
+//!
+//! - **Method preference.** tor offers `05 02 00 02` and silently drops the args if the server
+//!   picks `00` (D1, D2), so the default [`server::Policy`] prefers user/pass, then `09`, then
+//!   no-auth, as goptlib does (D10). Psiphon prefers no-auth (H6): reorder
+//!   [`server::Policy::methods`].
+//! - **Empty RFC 1929 fields.** goptlib and obfs4proxy reply `01 01`; Arti accepts them (D11,
+//!   D21). We accept them unless [`server::Policy::strict`] is set.
+//! - **RSV byte.** goptlib fails a non-zero RSV with `05 01`, Arti ignores it (D12, D21): we
+//!   ignore it unless strict.
+//! - **Bad request version.** A bad first byte closes without a reply (D10); a bad version in the
+//!   request after a SOCKS5 greeting gets goptlib's `05 01` (D12).
+//! - **Empty domain.** goptlib closes silently, obfs4proxy replies `05 01` (D14, D18): we reply.
+//! - **Bound address.** Every reply without an address uses `0.0.0.0:0` (goptlib, obfs4proxy, the
+//!   dispatcher and the tor fixtures), not Arti's `[::]:0` for IPv6 requests (D22).
+//! - **Pipelining.** goptlib fails when bytes follow a message (D16); we hand them back.
+//! - **Replies seen by the client.** tor does not check reply version bytes (D9); neither do we
+//!   unless [`client::Options::strict`] is set.
+//! - **JSON block errors.** The PT 2.x codes `0x10`-`0x13` are sent as the REP byte of a SOCKS5
+//!   reply (the only reading that fits the spec, pt2-dispatcher 4.1); the dispatcher just closes.
+//!
+//! # Features
+//!
+//! - `std` (default): [`socks5::ReplyCode::from_io_error_kind`]; everything else is `no_std`.
+//! - `alloc`: required (owned forms and joined RFC 1929 arguments).
+//! - `serde`: `Serialize`/`Deserialize` on the policies and the small wire enums.
+//! - `arbitrary`: `Arbitrary` on every wire type, generating only valid values, so that
+//!   `parse(encode(x)) == x` is a fuzzable property. Implies `std`.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(not(feature = "alloc"))]
 compile_error!("pt-socks needs the `alloc` feature (enabled by the default `std` feature)");
 
-// Referenced so that the no_std proof in .ci/ loads every dependency of this crate.
-use bytes as _;
-use pt_args as _;
-use thiserror as _;
+extern crate alloc;
+
+mod addr;
+pub mod client;
+mod error;
+pub mod http;
+pub mod json;
+pub mod rfc1929;
+pub mod server;
+pub mod socks4;
+pub mod socks5;
+mod util;
+
+pub use addr::{Domain, MAX_DOMAIN_LEN, Target};
+pub use error::{AuthKind, Error, ErrorKind};
+
+use core::fmt;
+
+/// A SOCKS protocol version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum Version {
+    /// SOCKS4 and its 4a extension (host names).
+    Socks4,
+    /// SOCKS5 (RFC 1928).
+    Socks5,
+}
+
+impl Version {
+    /// The version byte (`04` or `05`).
+    pub const fn byte(self) -> u8 {
+        match self {
+            Version::Socks4 => 4,
+            Version::Socks5 => 5,
+        }
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Version::Socks4 => "SOCKS4",
+            Version::Socks5 => "SOCKS5",
+        })
+    }
+}
+
+/// The result of parsing a message from the start of a slice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Parsed<T> {
+    /// The message is complete.
+    Complete {
+        /// The message.
+        value: T,
+        /// How many bytes it took; what follows belongs to the next message.
+        len: usize,
+    },
+    /// The slice is a strict prefix of a message (never an error).
+    Incomplete {
+        /// At least this many more bytes are needed (>= 1); the exact number once the length
+        /// fields have arrived.
+        needed: usize,
+    },
+}
+
+impl<T> Parsed<T> {
+    /// The message, if complete.
+    pub fn complete(self) -> Option<T> {
+        match self {
+            Parsed::Complete { value, .. } => Some(value),
+            Parsed::Incomplete { .. } => None,
+        }
+    }
+
+    /// Whether more bytes are needed.
+    pub fn is_incomplete(&self) -> bool {
+        matches!(self, Parsed::Incomplete { .. })
+    }
+
+    /// `Incomplete` given the total length needed and the length present.
+    pub(crate) fn need(total: usize, have: usize) -> Self {
+        Parsed::Incomplete {
+            needed: total.saturating_sub(have).max(1),
+        }
+    }
+}
+
+/// Parsing a wire message from the start of a borrowed slice, with no copy.
+pub trait Parse<'a>: Sized {
+    /// Parses one message from the start of `input`; bytes after it are not looked at.
+    fn parse(input: &'a [u8]) -> Result<Parsed<Self>, Error>;
+}
+
+/// Encoding a wire message.
+pub trait Encode {
+    /// The exact number of bytes [`encode`](Encode::encode) writes.
+    fn encoded_len(&self) -> usize;
+
+    /// Writes the message into `buf` and returns the bytes written. Fails, writing nothing,
+    /// when the value cannot be encoded or `buf` has less room than
+    /// [`encoded_len`](Encode::encoded_len).
+    fn encode<B: bytes::BufMut>(&self, buf: &mut B) -> Result<usize, Error>;
+
+    /// Writes the message at the start of `buf` and returns the bytes written.
+    fn encode_to_slice(&self, buf: &mut [u8]) -> Result<usize, Error> {
+        let mut s = buf;
+        self.encode(&mut s)
+    }
+}
+
+/// What one call of a machine's `advance` did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Progress<E> {
+    /// How many bytes at the start of the input were consumed: drop them before the next call.
+    /// With a `Done`/`Connected` event, the bytes after them are application data.
+    pub consumed: usize,
+    /// What the caller must do next.
+    pub event: E,
+}

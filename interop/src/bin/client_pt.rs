@@ -1,0 +1,91 @@
+//! A managed client Pluggable Transport that records what its parent sends it.
+//!
+//! Launched by tor (`ClientTransportPlugin a,b exec client_pt RECORD_FILE`), it opens one SOCKS
+//! listener per transport in `TOR_PT_CLIENT_TRANSPORTS` (SOCKS4 for names ending in `4`, SOCKS5
+//! otherwise), announces them on stdout, and for every connection runs the pt-socks server
+//! handshake, appends one line to RECORD_FILE, and answers "succeeded" without dialing anything.
+//! It exits when its stdin closes (`TOR_PT_EXIT_ON_STDIN_CLOSE`).
+//!
+//! Record lines are tab-separated: transport, SOCKS version, UNAME/USERID hex, PASSWD hex,
+//! target, and then either `ok` and the arguments re-encoded with `pt_args::socks`, or `err` and
+//! the parse error.
+
+use std::fs::OpenOptions;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use pt_interop::hex;
+use pt_socks::server::Policy;
+use pt_socks::socks5::ReplyCode;
+
+fn main() {
+    let record = std::env::args()
+        .nth(1)
+        .expect("usage: client_pt RECORD_FILE");
+    let out = Arc::new(Mutex::new(
+        OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&record)
+            .expect("open record file"),
+    ));
+    let versions = std::env::var("TOR_PT_MANAGED_TRANSPORT_VER").unwrap_or_default();
+    if !versions.split(',').any(|v| v == "1") {
+        println!("VERSION-ERROR no-version");
+        std::process::exit(1);
+    }
+    println!("VERSION 1");
+    let transports = std::env::var("TOR_PT_CLIENT_TRANSPORTS").unwrap_or_default();
+    for name in transports.split(',').filter(|n| !n.is_empty()) {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local addr");
+        let proto = if name.ends_with('4') {
+            "socks4"
+        } else {
+            "socks5"
+        };
+        println!("CMETHOD {name} {proto} {addr}");
+        let (name, out) = (name.to_owned(), Arc::clone(&out));
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (name, out) = (name.clone(), Arc::clone(&out));
+                std::thread::spawn(move || serve(stream, &name, &out));
+            }
+        });
+    }
+    println!("CMETHODS DONE");
+    std::io::stdout().flush().ok();
+    // Exit when the parent closes our stdin.
+    let mut sink = [0u8; 64];
+    while std::io::stdin().read(&mut sink).is_ok_and(|n| n > 0) {}
+}
+
+fn serve(mut stream: std::net::TcpStream, name: &str, out: &Mutex<std::fs::File>) {
+    let line = match pt_interop::socks::accept(&mut stream, Policy::default(), |_| {
+        ReplyCode::SUCCEEDED
+    }) {
+        Ok(a) => {
+            let args = match &a.args {
+                Ok(args) => format!(
+                    "ok\t{}",
+                    pt_args::socks::to_string(args).unwrap_or_default()
+                ),
+                Err(e) => format!("err\t{e}"),
+            };
+            let field = |f: &Option<Vec<u8>>| f.as_deref().map(hex).unwrap_or_else(|| "-".into());
+            format!(
+                "{name}\t{}\t{}\t{}\t{}\t{args}\n",
+                a.version,
+                field(&a.uname),
+                field(&a.passwd),
+                a.target
+            )
+        }
+        Err(e) => format!("{name}\terror\t{e}\n"),
+    };
+    eprintln!("client_pt: {}", line.trim_end());
+    if let Ok(mut f) = out.lock() {
+        let _ = f.write_all(line.as_bytes());
+    }
+}

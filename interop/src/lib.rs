@@ -1,0 +1,16 @@
+//! Blocking `std` drivers for the pt-codecs state machines, and the harness the interop tests
+//! use to run real peers (tor, curl) on loopback.
+//!
+//! The codec crates do no I/O; this crate shows the few lines it takes to drive them over a
+//! `std::net::TcpStream`, and is what the tests in `tests/` run against the real programs.
+//! The interop tests are `#[ignore]`d so that `cargo test` on a machine without the peers says
+//! so in its summary; `.ci/run` installs tor, obfs4proxy and curl and runs them with
+//! `cargo test -p pt-interop -- --ignored`, where a missing peer is a failure.
+
+pub mod socks;
+pub mod tor;
+
+/// Hex of `bytes`, for records and messages.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

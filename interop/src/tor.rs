@@ -1,0 +1,132 @@
+//! Running a real tor on loopback for a test, and ending it by PID.
+//!
+//! Follows the tested recipes of the fixtures: a minimal environment (`env -i`), no defaults
+//! torrc, a fresh 0700 DataDirectory, readiness and failure read from tor's notice log.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A tor process started by a test; killed (TERM, then KILL) by PID when dropped. Its directory
+/// is removed then too, unless the thread is panicking (a failed test keeps it for reading).
+pub struct Tor {
+    child: Child,
+    dir: PathBuf,
+}
+
+impl Tor {
+    /// Starts `tor` with `torrc` (a `DataDirectory` and notice log lines are added) in a fresh
+    /// directory under the system temp dir. `torrc` must keep tor on loopback.
+    pub fn start(name: &str, torrc: &str) -> Result<Tor, String> {
+        let tor = find_tor().ok_or("tor is not installed (apt-get install tor)")?;
+        let dir = std::env::temp_dir().join(format!("pt-interop-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let data = dir.join("data");
+        fs::create_dir_all(&data).map_err(|e| format!("mkdir {}: {e}", data.display()))?;
+        set_private(&data)?;
+        let full = format!(
+            "DataDirectory {}\nLog notice file {}\nLog [pt]info file {}\n{torrc}",
+            data.display(),
+            dir.join("notice.log").display(),
+            dir.join("pt.log").display(),
+        );
+        let torrc_path = dir.join("torrc");
+        fs::write(&torrc_path, full).map_err(|e| format!("write torrc: {e}"))?;
+        let child = Command::new(tor)
+            .env_clear()
+            .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+            .env("HOME", &dir)
+            .arg("-f")
+            .arg(&torrc_path)
+            .args(["--defaults-torrc", "/dev/null"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(
+                fs::File::create(dir.join("stdout.log")).map_err(|e| e.to_string())?,
+            ))
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start tor: {e}"))?;
+        Ok(Tor { child, dir })
+    }
+
+    /// The directory holding the torrc, logs and DataDirectory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// tor's notice log so far.
+    pub fn notice_log(&self) -> String {
+        fs::read_to_string(self.dir.join("notice.log")).unwrap_or_default()
+    }
+
+    /// Polls (10 Hz) until `done` returns true, tor's log shows one of `failures`, tor exits, or
+    /// `timeout` passes. The error carries tor's log.
+    pub fn wait_until(
+        &mut self,
+        timeout: Duration,
+        failures: &[&str],
+        mut done: impl FnMut(&str) -> bool,
+    ) -> Result<(), String> {
+        let start = Instant::now();
+        loop {
+            let log = self.notice_log();
+            if done(&log) {
+                return Ok(());
+            }
+            if let Some(f) = failures.iter().find(|f| log.contains(**f)) {
+                return Err(format!("tor logged {f:?}:\n{log}"));
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Err(format!("tor exited ({status}):\n{log}"));
+            }
+            if start.elapsed() > timeout {
+                return Err(format!("timed out after {timeout:?}:\n{log}"));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tor {
+    fn drop(&mut self) {
+        self.stop();
+        if !std::thread::panicking() {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+impl Tor {
+    fn stop(&mut self) {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn find_tor() -> Option<PathBuf> {
+    ["/usr/bin/tor", "/usr/sbin/tor", "/usr/local/bin/tor"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+}
+
+#[cfg(unix)]
+fn set_private(dir: &Path) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(|e| e.to_string())
+}
+
+#[cfg(not(unix))]
+fn set_private(_: &Path) -> Result<(), String> {
+    Ok(())
+}
