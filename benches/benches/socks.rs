@@ -386,6 +386,24 @@ fn ours_server_core(chunks: &[Vec<u8>], n: &mut usize, parse_args: bool) {
     black_box(&outbuf);
 }
 
+/// What the byte-by-byte loop costs without any SOCKS machine: the same 112 one-byte chunks
+/// copied into the same stack buffer, and one opaque call per byte. Subtract it from the
+/// `*_bytewise` rows to see the machines' own per-call cost.
+#[divan::bench]
+fn feed_loop_only_bytewise(b: Bencher) {
+    let chunks = split(&server_input("domain"), Pattern::Bytewise);
+    b.bench_local(|| {
+        let mut inbuf = [0u8; 256];
+        let mut end = 0;
+        for c in black_box(&chunks) {
+            inbuf[end..end + c.len()].copy_from_slice(c);
+            end += c.len();
+            black_box(&inbuf[..end]);
+        }
+        end
+    });
+}
+
 server_benches!(s5_domain_whole, "domain", Pattern::Whole);
 server_benches!(s5_domain_pipelined, "domain", Pattern::Pipelined);
 server_benches!(s5_domain_bytewise, "domain", Pattern::Bytewise);

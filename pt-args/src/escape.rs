@@ -57,6 +57,55 @@ impl Field {
     }
 }
 
+/// Where a scanned field ends: a set of stop bytes, searched for together with the backslash.
+///
+/// With at most two stop bytes the search is `memchr2`/`memchr3` (SIMD where the target has
+/// it), otherwise a table lookup per byte; the result is the same.
+#[derive(Clone, Copy)]
+pub(crate) struct Stops {
+    /// The stop bytes and the backslash.
+    set: ByteSet,
+    /// The stop bytes and the backslash, when there are at most three in all (else `n` is 0).
+    needle: [u8; 3],
+    n: u8,
+}
+
+impl Stops {
+    pub(crate) const fn of(stops: &[u8]) -> Stops {
+        let mut table = ByteSet::of(stops).0;
+        table[b'\\' as usize] = true;
+        let mut needle = [b'\\'; 3];
+        let mut n = 0;
+        let mut b = 0;
+        while b < 256 {
+            if table[b] {
+                if n < 3 {
+                    needle[n] = b as u8;
+                }
+                n += 1;
+            }
+            b += 1;
+        }
+        Stops {
+            set: ByteSet(table),
+            needle,
+            n: if n <= 3 { n as u8 } else { 0 },
+        }
+    }
+
+    /// The offset in `hay` of the first stop byte or backslash.
+    #[inline(always)]
+    fn find(&self, hay: &[u8]) -> Option<usize> {
+        let [a, b, c] = self.needle;
+        match self.n {
+            1 => memchr::memchr(a, hay),
+            2 => memchr::memchr2(a, b, hay),
+            3 => memchr::memchr3(a, b, c, hay),
+            _ => hay.iter().position(|&x| self.set.has(x)),
+        }
+    }
+}
+
 /// Scans from `start` to the first unescaped byte of `stops`, or the end of `input`.
 ///
 /// A backslash escapes the byte after it (checked against `escapes`); a backslash at the very
@@ -65,33 +114,34 @@ impl Field {
 pub(crate) fn scan(
     input: &[u8],
     start: usize,
-    stops: &ByteSet,
+    stops: &Stops,
     escapes: Escapes,
 ) -> Result<Field, Error> {
     let mut i = start;
     let mut escaped = false;
-    while i < input.len() {
-        let b = input[i];
-        if b == b'\\' {
-            let Some(&next) = input.get(i + 1) else {
-                return Err(Error::TrailingBackslash { offset: i });
-            };
-            if let Escapes::Only(allowed, names) = escapes
-                && !allowed.has(next)
-            {
-                return Err(Error::InvalidEscape {
-                    offset: i,
-                    found: next,
-                    allowed: names,
-                });
-            }
-            escaped = true;
-            i += 2;
-        } else if stops.has(b) {
+    loop {
+        let Some(hit) = input.get(i..).and_then(|rest| stops.find(rest)) else {
+            i = input.len();
             break;
-        } else {
-            i += 1;
+        };
+        i += hit;
+        if input[i] != b'\\' {
+            break;
         }
+        let Some(&next) = input.get(i + 1) else {
+            return Err(Error::TrailingBackslash { offset: i });
+        };
+        if let Escapes::Only(allowed, names) = escapes
+            && !allowed.has(next)
+        {
+            return Err(Error::InvalidEscape {
+                offset: i,
+                found: next,
+                allowed: names,
+            });
+        }
+        escaped = true;
+        i += 2;
     }
     Ok(Field {
         start,

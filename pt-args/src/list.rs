@@ -2,18 +2,18 @@
 //! separator, with backslash escapes.
 
 use crate::Error;
-use crate::escape::{ByteSet, Escapes, Field, scan};
+use crate::escape::{ByteSet, Escapes, Field, Stops, scan};
 
 /// A flavour's grammar, as byte classes.
 pub(crate) struct Grammar {
     /// Item separators.
     pub(crate) seps: ByteSet,
     /// Where a transport prefix ends (`:` `=` and the separators); `None` for no prefix.
-    pub(crate) prefix_stops: Option<ByteSet>,
+    pub(crate) prefix_stops: Option<Stops>,
     /// Where a key ends: `=` and the separators.
-    pub(crate) key_stops: ByteSet,
+    pub(crate) key_stops: Stops,
     /// Where a value ends: the separators, plus any byte the strict policy refuses unescaped.
-    pub(crate) value_stops: ByteSet,
+    pub(crate) value_stops: Stops,
     /// Which bytes a backslash may escape.
     pub(crate) escapes: Escapes,
 }

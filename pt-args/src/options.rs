@@ -32,7 +32,7 @@ use bytes::BufMut;
 use core::fmt;
 
 use crate::escape::{
-    ByteSet, Escapes, check_room, encode_to_string, escaped_len, first_forbidden, pairs_len,
+    ByteSet, Escapes, Stops, check_room, encode_to_string, escaped_len, first_forbidden, pairs_len,
     put_pairs,
 };
 use crate::list::{Grammar, parse_items};
@@ -134,9 +134,9 @@ const SEPS: ByteSet = ByteSet::of(b";");
 const fn grammar(value_stops: &[u8]) -> Grammar {
     Grammar {
         seps: SEPS,
-        prefix_stops: Some(ByteSet::of(b":=;")),
-        key_stops: ByteSet::of(b"=;"),
-        value_stops: ByteSet::of(value_stops),
+        prefix_stops: Some(Stops::of(b":=;")),
+        key_stops: Stops::of(b"=;"),
+        value_stops: Stops::of(value_stops),
         escapes: Escapes::Any,
     }
 }

@@ -26,7 +26,7 @@ use alloc::string::String;
 use bytes::BufMut;
 
 use crate::escape::{
-    ByteSet, Escapes, check_room, encode_to_string, first_forbidden, pairs_len, put_pairs,
+    ByteSet, Escapes, Stops, check_room, encode_to_string, first_forbidden, pairs_len, put_pairs,
 };
 use crate::list::{Grammar, parse_items};
 use crate::{Args, Error};
@@ -51,8 +51,8 @@ const fn grammar(seps: &[u8], value_stops: &[u8]) -> Grammar {
     Grammar {
         seps: ByteSet::of(seps),
         prefix_stops: None,
-        key_stops: ByteSet::of(&key_stops),
-        value_stops: ByteSet::of(value_stops),
+        key_stops: Stops::of(&key_stops),
+        value_stops: Stops::of(value_stops),
         escapes: Escapes::Any,
     }
 }

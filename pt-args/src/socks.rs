@@ -30,7 +30,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use bytes::BufMut;
 
-use crate::escape::{ByteSet, Escapes, check_room, encode_to_string, pairs_len, put_pairs, utf8};
+use crate::escape::{
+    ByteSet, Escapes, Stops, check_room, encode_to_string, pairs_len, put_pairs, utf8,
+};
 use crate::list::{Grammar, parse_items};
 use crate::{Args, Error};
 
@@ -73,8 +75,8 @@ const fn grammar(escapes: Escapes) -> Grammar {
     Grammar {
         seps: SEPS,
         prefix_stops: None,
-        key_stops: ByteSet::of(b"=;"),
-        value_stops: SEPS,
+        key_stops: Stops::of(b"=;"),
+        value_stops: Stops::of(b";"),
         escapes,
     }
 }

@@ -297,6 +297,9 @@ pub struct Handshake {
     need: usize,
     /// SOCKS4: where the NUL scan goes on, from the message start.
     scan: usize,
+    /// SOCKS4: while a USERID or HOST NUL is awaited, the input length up to which
+    /// [`advance`](Self::advance) may scan new bytes itself (0 = not waiting).
+    nul_limit: usize,
     /// SOCKS4: the offset of the NUL that ends the USERID (0 = not found yet).
     userid_end: usize,
     /// SOCKS4: the length of a complete request kept while its USERID is decided.
@@ -313,6 +316,7 @@ impl Handshake {
             state: State::Start,
             need: 1,
             scan: 8,
+            nul_limit: 0,
             userid_end: 0,
             pending: 0,
             method: None,
@@ -361,6 +365,19 @@ impl Handshake {
     ) -> Result<Progress<Event<'i>>, Error> {
         // The O(1) re-check of an incomplete message (`need` is 0 outside the reading states).
         if input.len() < self.need {
+            return Ok(Progress {
+                consumed: 0,
+                event: Event::NeedInput,
+            });
+        }
+        // SOCKS4 awaiting a NUL: only the new bytes are looked at, without re-entering the
+        // state machine, unless the field may have grown too long.
+        if input.len() <= self.nul_limit
+            && let Some(new) = input.get(self.scan..)
+            && !has_nul(new)
+        {
+            self.scan = input.len();
+            self.need = input.len() + 1;
             return Ok(Progress {
                 consumed: 0,
                 event: Event::NeedInput,
@@ -501,6 +518,7 @@ impl Handshake {
         }
         self.state = State::Failed;
         self.need = 0;
+        self.nul_limit = 0;
         e
     }
 
@@ -662,6 +680,7 @@ impl Handshake {
 
     /// SOCKS4: scans for the NULs from where the last call stopped.
     fn request4<'i>(&mut self, rest: &'i [u8]) -> Result<Step<'i>, Error> {
+        self.nul_limit = 0;
         let header = match parse_header(rest)? {
             Ok(h) => h,
             Err(total) => return Ok(Step::Need(total)),
@@ -685,6 +704,7 @@ impl Handshake {
                             max: max_userid,
                         });
                     }
+                    self.nul_limit = max_userid.saturating_add(8);
                     return Ok(Step::Need(rest.len() + 1));
                 }
             }
@@ -714,6 +734,7 @@ impl Handshake {
                             max: crate::MAX_DOMAIN_LEN,
                         });
                     }
+                    self.nul_limit = uend + 1 + crate::MAX_DOMAIN_LEN;
                     return Ok(Step::Need(rest.len() + 1));
                 }
             }
@@ -760,5 +781,16 @@ impl Handshake {
                 target: req.target,
             }),
         ))
+    }
+}
+
+/// Whether `bytes` holds a NUL: a plain loop for the few bytes of a small read, `memchr`
+/// for large ones.
+#[inline(always)]
+fn has_nul(bytes: &[u8]) -> bool {
+    if bytes.len() < 16 {
+        bytes.contains(&0)
+    } else {
+        memchr::memchr(0, bytes).is_some()
     }
 }
