@@ -502,3 +502,47 @@ fn error_kinds() {
     assert!(Error::ProxyRefusedMethods.reply().is_empty());
     assert!(Error::UnknownVersion { found: 0 }.reply().is_empty());
 }
+
+/// SOCKS4 fields that grow too long fail at the same byte, with the same `5B` reply, whether
+/// the request arrives whole or one byte at a time (the byte-at-a-time NUL wait runs outside
+/// the state machine and must hand over before a limit is crossed). At the limit they pass.
+#[test]
+fn socks4_field_limits_bytewise() {
+    let mut p = pol();
+    p.max_userid_len = 10;
+    let cases: [(Vec<u8>, Option<&str>); 4] = [
+        (
+            [hex("04 01 01bb 7f000001"), vec![b'a'; 11]].concat(),
+            Some("USERID"),
+        ),
+        (
+            [hex("04 01 01bb 7f000001"), vec![b'a'; 10], vec![0]].concat(),
+            None,
+        ),
+        (
+            [hex("04 01 01bb 00000001 00"), vec![b'h'; 256]].concat(),
+            Some("HOST"),
+        ),
+        (
+            [hex("04 01 01bb 00000001 00"), vec![b'h'; 255], vec![0]].concat(),
+            None,
+        ),
+    ];
+    for (input, too_long) in cases {
+        let whole = run_server(p, &[&input], true, Some(ReplyCode::SUCCEEDED));
+        let bytes: Vec<&[u8]> = input.chunks(1).collect();
+        let bytewise = run_server(p, &bytes, true, Some(ReplyCode::SUCCEEDED));
+        match too_long {
+            Some(field) => {
+                assert!(
+                    matches!(whole.error, Some(Error::FieldTooLong { field: f, .. }) if f == field)
+                );
+                assert_eq!(whole.out, hex("00 5b 0000 00000000"));
+            }
+            None => assert!(whole.done && whole.error.is_none(), "{whole:?}"),
+        }
+        assert_eq!(whole.error, bytewise.error);
+        assert_eq!(whole.out, bytewise.out);
+        assert_eq!(whole.request, bytewise.request);
+    }
+}
