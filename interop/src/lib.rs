@@ -10,6 +10,20 @@
 pub mod socks;
 pub mod tor;
 
+/// Waits up to 5 s for `child` (which was asked to exit) to end, then kills it. Only ever
+/// the process the test started, by its handle.
+pub fn wait_or_kill(child: &mut std::process::Child) {
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(5) {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 /// Hex of `bytes`, for records and messages.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

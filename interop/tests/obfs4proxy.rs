@@ -12,7 +12,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use pt_args::smethod;
 use pt_socks::client::Auth;
@@ -68,15 +68,7 @@ impl Pt {
 impl Drop for Pt {
     fn drop(&mut self) {
         drop(self.stdin.take());
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(5) {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        pt_interop::wait_or_kill(&mut self.child);
     }
 }
 

@@ -58,7 +58,7 @@ use crate::json::{ByteOrder, JsonBlock};
 use crate::rfc1929::UserPass;
 use crate::socks4::{self, check_host, parse_header};
 use crate::socks5::{self, Command, Greeting, Method, ReplyCode};
-use crate::util::check_room;
+use crate::util::{check_room, find_nul};
 use crate::{AuthKind, Encode, Error, Parse, Parsed, Progress, Target, Version};
 
 /// The most bytes one call of [`Handshake::advance`] writes: a method selection plus a
@@ -374,7 +374,7 @@ impl Handshake {
         // state machine, unless the field may have grown too long.
         if input.len() <= self.nul_limit
             && let Some(new) = input.get(self.scan..)
-            && !has_nul(new)
+            && find_nul(new).is_none()
         {
             self.scan = input.len();
             self.need = input.len() + 1;
@@ -688,10 +688,7 @@ impl Handshake {
         let max_userid = self.policy.max_userid_len;
         if self.userid_end == 0 {
             let from = self.scan.max(8);
-            match rest
-                .get(from..)
-                .and_then(|s| s.iter().position(|&b| b == 0))
-            {
+            match rest.get(from..).and_then(find_nul) {
                 Some(i) => {
                     self.userid_end = from + i;
                     self.scan = from + i + 1;
@@ -718,10 +715,7 @@ impl Handshake {
         let uend = self.userid_end;
         let total = if header.socks4a {
             let from = self.scan.max(uend + 1);
-            match rest
-                .get(from..)
-                .and_then(|s| s.iter().position(|&b| b == 0))
-            {
+            match rest.get(from..).and_then(find_nul) {
                 Some(i) => {
                     check_host(rest.get(uend + 1..from + i).unwrap_or_default())?;
                     from + i + 1
@@ -781,16 +775,5 @@ impl Handshake {
                 target: req.target,
             }),
         ))
-    }
-}
-
-/// Whether `bytes` holds a NUL: a plain loop for the few bytes of a small read, `memchr`
-/// for large ones.
-#[inline(always)]
-fn has_nul(bytes: &[u8]) -> bool {
-    if bytes.len() < 16 {
-        bytes.contains(&0)
-    } else {
-        memchr::memchr(0, bytes).is_some()
     }
 }

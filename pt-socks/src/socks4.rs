@@ -24,7 +24,7 @@ use core::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 
 use crate::addr::{Domain, MAX_DOMAIN_LEN};
 use crate::socks5::Command;
-use crate::util::{be16, byte, check_room, four};
+use crate::util::{be16, byte, check_room, find_nul, four};
 use crate::{Encode, Error, Parse, Parsed, Target, Version};
 
 /// A SOCKS4 or SOCKS4a request.
@@ -88,7 +88,7 @@ impl<'a> Parse<'a> for Request<'a> {
             Err(total) => return Ok(Parsed::need(total, input.len())),
         };
         let rest = input.get(8..).unwrap_or(&[]);
-        let Some(uend) = rest.iter().position(|&b| b == 0) else {
+        let Some(uend) = find_nul(rest) else {
             return Ok(Parsed::need(input.len() + 1, input.len()));
         };
         let userid = rest.get(..uend).unwrap_or(&[]);
@@ -100,7 +100,7 @@ impl<'a> Parse<'a> for Request<'a> {
         }
         let host_at = uend + 1;
         let after = rest.get(host_at..).unwrap_or(&[]);
-        match after.iter().position(|&b| b == 0) {
+        match find_nul(after) {
             Some(hlen) => {
                 let host = after.get(..hlen).unwrap_or(&[]);
                 check_host(host)?;

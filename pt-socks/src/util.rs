@@ -46,3 +46,14 @@ pub(crate) fn sixteen(input: &[u8], i: usize) -> Option<[u8; 16]> {
     a.copy_from_slice(s);
     Some(a)
 }
+
+/// The offset of the first NUL in `bytes` (the end of a SOCKS4 USERID or HOST): a plain loop
+/// for the few bytes of a small read, `memchr` for large ones.
+#[inline(always)]
+pub(crate) fn find_nul(bytes: &[u8]) -> Option<usize> {
+    if bytes.len() < 16 {
+        bytes.iter().position(|&b| b == 0)
+    } else {
+        memchr::memchr(0, bytes)
+    }
+}
