@@ -1,5 +1,7 @@
-//! pt-socks against Arti's tor-socksproto 0.47 on the exact inputs of `perf-anchors.md`
-//! section 1, in the same run.
+//! pt-socks against Arti's tor-socksproto 0.47 on the same inputs, in the same run: a SOCKS5
+//! server handshake (greeting `05 02 00 02`, RFC 1929 with the 86-byte obfs4 arguments and a
+//! NUL password, CONNECT to example.com:443 or 198.51.100.1:43302), a SOCKS4a request with the
+//! arguments in USERID, and the client side of both.
 //!
 //! `cargo bench -p pt-benches --bench socks`. The allocation profiler reports allocations per
 //! operation next to the times. Goals (issue 3): the SOCKS5 server handshake with the 86-byte
@@ -57,8 +59,8 @@ fn socks4a() -> Vec<u8> {
     v
 }
 
-/// The message sequences of each server benchmark, and their lengths checked against the
-/// anchors (112, 104 and 107 bytes).
+/// The message sequences of each server benchmark, and their lengths checked against those of
+/// the earlier tor-socksproto measurements (112, 104 and 107 bytes).
 fn server_input(kind: &str) -> Vec<Vec<u8>> {
     match kind {
         "domain" => vec![greeting(), auth(), req_domain()],
@@ -257,7 +259,8 @@ fn ours_client(v4: bool, ip: bool, bytewise: bool) -> Vec<u8> {
     sent
 }
 
-/// tor-socksproto client, including building the request (as the anchor); returns what it sent.
+/// tor-socksproto client, including building the request (as the earlier tor-socksproto
+/// measurements did); returns what it sent.
 fn tsp_client(v4: bool, ip: bool, bytewise: bool, buf: &mut tsp::Buffer) -> Vec<u8> {
     let addr = if ip {
         tsp::SocksAddr::Ip("198.51.100.1".parse().unwrap())
@@ -415,7 +418,7 @@ server_benches!(s4a_bytewise, "socks4a", Pattern::Bytewise);
 macro_rules! client_benches {
     ($name:ident, $v4:literal, $ip:literal, $bytewise:literal) => {
         /// Client handshake against scripted replies (tor-socksproto includes building its
-        /// `SocksRequest`, as in the anchor).
+        /// `SocksRequest`, as the earlier measurements did).
         mod $name {
             use super::*;
 

@@ -92,9 +92,10 @@ fn round_trip(args: &Args<'_>) {
             assert_eq!(&back, args, "{encoded:?} ({escaping:?}) under {policy:?}");
         }
         match socks::to_rfc1929(encoded.as_bytes()) {
-            // A PASSWD of exactly one NUL byte means "no password" (reference D6), so 256
-            // encoded bytes ending in NUL lose that byte on the way back: the protocol cannot
-            // tell them apart (tor's arguments never hold a NUL).
+            // A PASSWD of exactly one NUL byte means "no password" (behaviours:
+            // `rfc1929-nul-password-marker`), so 256 encoded bytes ending in NUL lose that byte
+            // on the way back: the protocol cannot tell them apart (tor's arguments never hold
+            // a NUL).
             Ok(Some(f)) if f.passwd == b"\0" && encoded.len() > socks::MAX_RFC1929_FIELD => {}
             Ok(Some(f)) => {
                 let back = socks::parse_rfc1929(f.uname, f.passwd, Policy::Lenient).unwrap();

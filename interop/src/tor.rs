@@ -1,7 +1,8 @@
 //! Running a real tor on loopback for a test, and ending it by PID.
 //!
-//! Follows the tested recipes of the fixtures: a minimal environment (`env -i`), no defaults
-//! torrc, a fresh 0700 DataDirectory, readiness and failure read from tor's notice log.
+//! Starts tor the way the tor transcripts in `testdata/` were recorded: a minimal environment
+//! (`env -i`), no defaults torrc, a fresh 0700 DataDirectory, readiness and failure read from
+//! tor's notice log.
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -9,7 +9,9 @@
 use pt_args::bridge::BridgeLine;
 use pt_args::socks::{self, Policy};
 
-/// Tor Browser's snowflake bridge (reference G4; the address is a placeholder).
+/// Tor Browser's built-in snowflake bridge, as listed in tor-browser-build's
+/// `projects/tor-expert-bundle/pt_config.json` (the address is a documentation placeholder
+/// that the snowflake PT does not connect to).
 const SNOWFLAKE: &str = "snowflake 192.0.2.3:80 2B280B23E1107BB62ABFC40DDCC8824814F80A72 \
     fingerprint=2B280B23E1107BB62ABFC40DDCC8824814F80A72 url=https://1098762253.rsc.cdn77.org/ \
     fronts=www.cdn77.com,www.phpmyadmin.net \

@@ -2,7 +2,7 @@
 //!
 //! This is what a parent (tor, Arti, a launcher) reads from its configuration or from
 //! BridgeDB, and turns into the SOCKS arguments it sends the client PT. The rules are tor's
-//! (`parse_bridge_line`, reference C6):
+//! (`src/app/config/config.c` `parse_bridge_line`; behaviours: `bridge-line-key-value-items`):
 //!
 //! - items are separated by spaces or tabs; a leading `Bridge` keyword is skipped;
 //! - the first item is the transport name when it is a C identifier (`[a-zA-Z_][a-zA-Z0-9_]*`);
@@ -13,7 +13,8 @@
 //! - every remaining item must be `k=v`: it contains `=`, not first, and is at least 2 bytes
 //!   (`key=` is fine, `=value` is not); the items are taken literally, with no unescaping;
 //! - the SOCKS arguments, encoded the way tor sends them ([`Escaping::Minimal`]: `\` and `;`
-//!   escaped, `=` not), may be at most 510 bytes; tor refuses the configuration otherwise.
+//!   escaped, `=` not), may be at most 510 bytes; tor refuses the configuration otherwise
+//!   (behaviours: `bridge-socks-args-510`).
 //!
 //! ```
 //! use pt_args::bridge::BridgeLine;

@@ -7,12 +7,12 @@
 //!
 //! | flavour | module | separator | written by | read by |
 //! |---|---|---|---|---|
-//! | SOCKS per-connection args (spec 3.5) | [`socks`] | `;` | the parent (tor, Arti) | the client PT |
-//! | SMETHOD `ARGS:` (spec 3.3.3) | [`smethod`] | `,` | the server PT | the parent (extra-info) |
-//! | `TOR_PT_SERVER_TRANSPORT_OPTIONS` (spec 3.2.3) | [`options`] | `;` with `transport:` prefixes | the parent | the server PT |
+//! | SOCKS per-connection args (`pt-spec.txt` 3.5) | [`socks`] | `;` | the parent (tor, Arti) | the client PT |
+//! | SMETHOD `ARGS:` (`pt-spec.txt` 3.3.3) | [`smethod`] | `,` | the server PT | the parent (extra-info) |
+//! | `TOR_PT_SERVER_TRANSPORT_OPTIONS` (`pt-spec.txt` 3.2.3) | [`options`] | `;` with `transport:` prefixes | the parent | the server PT |
 //!
 //! plus torrc [`bridge`] lines, whose `k=v` items become the SOCKS arguments, and
-//! [`TransportName`] (spec 3.1).
+//! [`TransportName`] (`pt-spec.txt` 3.1).
 //!
 //! Everything parses into [`Args`], an ordered multimap that keeps order and duplicate keys
 //! and borrows from the input when no unescaping is needed; up to [`INLINE_PAIRS`] pairs live
@@ -42,6 +42,34 @@
 //! assert!(args.is_borrowed()); // no escapes, so nothing was copied
 //! # Ok::<(), pt_args::Error>(())
 //! ```
+//!
+//! # Where the references disagree
+//!
+//! For what tor, goptlib, Arti, obfs4proxy and the spec each do, with their sources, and the
+//! tests that pin our choice, see `docs/behaviours.md` in the repository. Each bullet names its
+//! rows there, and the code cites rows as (behaviours: `row-id`).
+//!
+//! - **SOCKS argument escaping.** The spec escapes `\ = ;`, tor only `\ ;`, Arti `=` in keys
+//!   only: [`socks::Escaping::Spec`] (default) or [`socks::Escaping::Minimal`] for tor's bytes
+//!   (behaviours: `socks-args-escape-set`, `socks-args-key-with-equals`). An unescaped `=` in a
+//!   value is kept (behaviours: `socks-args-equals-in-value`).
+//! - **Unknown SOCKS escapes.** goptlib accepts `\x` for any byte, obfs4proxy only `\\ \= \;`:
+//!   [`socks::Policy::Lenient`] (default) or [`socks::Policy::Strict`] (behaviours:
+//!   `socks-args-unknown-escape`).
+//! - **RFC 1929 fields.** Up to 255 bytes get the NUL password where the spec says "less than
+//!   255"; longer lists are cut at byte 255; PASSWD `00` means "no password" (behaviours:
+//!   `rfc1929-nul-password-up-to-255`, `rfc1929-split-at-255`, `rfc1929-nul-password-marker`).
+//! - **SMETHOD `ARGS:`.** The encoder also escapes `\`, as goptlib does, keeps pair order, and
+//!   refuses bytes that would break the line; [`smethod::Config::strict`] rejects an unescaped
+//!   `=` in a value as Arti does (behaviours: `smethod-args-escape-backslash`,
+//!   `smethod-args-key-order`, `smethod-args-line-breaking-bytes`,
+//!   `smethod-args-equals-in-value`, `smethod-args-pt2-semicolons`).
+//! - **Server transport options.** The encoder also escapes `=` (the older spec text); the
+//!   default decoder is goptlib's, [`options::Policy::Strict`] follows the spec (behaviours:
+//!   `server-options-escape-equals`, `server-options-colon-in-value`,
+//!   `server-options-transport-names`, `server-options-commas-not-separators`).
+//! - **Bridge lines.** tor's `k=v` item rule and its 510-byte limit on the escaped arguments
+//!   (behaviours: `bridge-line-key-value-items`, `bridge-socks-args-510`).
 //!
 //! # Features
 //!

@@ -1,19 +1,21 @@
-//! `TOR_PT_SERVER_TRANSPORT_OPTIONS`: `transport:key=value;transport:key=value` (PT spec
+//! `TOR_PT_SERVER_TRANSPORT_OPTIONS`: `transport:key=value;transport:key=value` (`pt-spec.txt`
 //! section 3.2.3).
 //!
 //! The parent passes each server transport its options, grouped here per transport in the
 //! order the transports first appear, each group's options in input order.
 //!
-//! **Decoding** follows goptlib (reference C19-C22): the transport name ends at an unescaped
+//! **Decoding** follows goptlib (`args.go` `parseServerTransportOptions`, with the vectors of
+//! its `args_test.go` `TestParseServerTransportOptions`): the transport name ends at an unescaped
 //! `:` (an `=` or `;` first is an error), the key at `=`, the value at `;`; a backslash escapes
 //! any byte; names and keys must be non-empty, values may be empty; the empty string has no
-//! options. tor's own encoding (which escapes `:` `;` `\` but not `=`, reference A31) decodes.
-//! An unescaped `:` inside a value is accepted (C22); [`Policy::Strict`] rejects it and also
-//! requires transport names to match `[a-zA-Z_][a-zA-Z0-9_]*`.
+//! options. tor's own encoding (which escapes `:` `;` `\` but not `=`) decodes. An unescaped
+//! `:` inside a value is accepted (behaviours: `server-options-colon-in-value`);
+//! [`Policy::Strict`] rejects it and also requires transport names to match
+//! `[a-zA-Z_][a-zA-Z0-9_]*` (behaviours: `server-options-transport-names`).
 //!
 //! **Encoding** escapes `\`, `:`, `;` and `=` in names, keys and values (the older spec text,
-//! a superset of tor's, F4). A NUL cannot be carried in an environment variable and is an
-//! [`Error::Unencodable`].
+//! a superset of tor's; behaviours: `server-options-escape-equals`). A NUL cannot be carried in
+//! an environment variable and is an [`Error::Unencodable`].
 //!
 //! ```
 //! use pt_args::options;

@@ -1,17 +1,20 @@
-//! SMETHOD `ARGS:` values: `key=value,key=value` (PT spec section 3.3.3).
+//! SMETHOD `ARGS:` values: `key=value,key=value` (`pt-spec.txt` section 3.3.3).
 //!
 //! A server PT publishes these (for example obfs4's `cert=...,iat-mode=0`); tor copies them
 //! verbatim into the bridge's extra-info, and a client later receives them as SOCKS arguments.
 //!
 //! **Encoding** escapes `\`, `=` and `,` in keys and values, as goptlib does (the spec names
 //! only `=` and `,`, but without escaping `\` a value ending in a backslash could not be read
-//! back, reference F3). Pair order is kept (goptlib sorts keys; order carries no meaning).
-//! A space, tab, CR, LF or NUL cannot be carried, because tor splits the SMETHOD line at spaces
-//! and lines at LF (C16): such a pair is an [`Error::Unencodable`], never a broken line.
+//! back; behaviours: `smethod-args-escape-backslash`). Pair order is kept (goptlib sorts keys;
+//! order carries no meaning; behaviours: `smethod-args-key-order`). A space, tab, CR, LF or NUL
+//! cannot be carried, because tor splits the SMETHOD line at spaces and lines at LF: such a pair
+//! is an [`Error::Unencodable`], never a broken line (behaviours:
+//! `smethod-args-line-breaking-bytes`).
 //!
 //! **Decoding** lets a backslash escape any byte. By default an unescaped `=` in a value is kept;
-//! [`Config::strict`] rejects it as Arti does (C17, F3). [`Config::pt2_semicolons`] also accepts
-//! `;` as a separator, for the PT 2.x dialect whose examples use it (pt2-dispatcher item 15).
+//! [`Config::strict`] rejects it as Arti does (behaviours: `smethod-args-equals-in-value`).
+//! [`Config::pt2_semicolons`] also accepts `;` as a separator, for the PT 2.x dialect whose
+//! examples use it (behaviours: `smethod-args-pt2-semicolons`).
 //!
 //! ```
 //! use pt_args::smethod;

@@ -1,19 +1,22 @@
-//! SOCKS per-connection arguments: `key=value;key=value` (PT spec section 3.5).
+//! SOCKS per-connection arguments: `key=value;key=value` (`pt-spec.txt` section 3.5).
 //!
 //! A client PT receives these in the SOCKS5 username and password (RFC 1929) or the SOCKS4
 //! USERID; the parent writes them from the bridge line's `k=v` items.
 //!
 //! **Decoding** follows goptlib by default ([`Policy::Lenient`]): a key ends at the first
 //! unescaped `=`, a value at the next unescaped `;`, a backslash escapes any byte, and an
-//! unescaped `=` inside a value is kept (tor never escapes `=`, reference C12). The empty string
-//! is an empty list; a trailing `;`, an empty key, a key without `=` and a trailing backslash are
-//! errors (reference C8). [`Policy::Strict`] is obfs4proxy's (and lyrebird's) decoder, the one
-//! deployed obfs4 and meek_lite clients use: only `\\`, `\=` and `\;` are escapes (C10, C11).
+//! unescaped `=` inside a value is kept (tor never escapes `=`; behaviours:
+//! `socks-args-equals-in-value`). The empty string is an empty list; a trailing `;`, an empty
+//! key, a key without `=` and a trailing backslash are errors, as in goptlib's `args_test.go`
+//! `TestParseClientParameters`. [`Policy::Strict`] is obfs4proxy's (and lyrebird's) decoder,
+//! the one deployed obfs4 and meek_lite clients use: only `\\`, `\=` and `\;` are escapes
+//! (behaviours: `socks-args-unknown-escape`).
 //!
 //! **Encoding** escapes `\`, `=` and `;` in keys and values ([`Escaping::Spec`], what the spec
 //! asks and every decoder accepts). [`Escaping::Minimal`] escapes `\` and `;` everywhere and `=`
 //! only in keys: byte for byte what tor sends for every bridge line tor accepts, and what Arti
-//! sends always (C2-C4), so it is the one to use when the 510-byte limit is counted as tor counts.
+//! sends always (behaviours: `socks-args-escape-set`), so it is the one to use when the 510-byte
+//! limit is counted as tor counts (behaviours: `bridge-socks-args-510`).
 //!
 //! ```
 //! use pt_args::socks;
@@ -172,7 +175,8 @@ pub fn to_string_with(args: &Args<'_>, escaping: Escaping) -> Result<String, Err
     })
 }
 
-/// Encoded arguments split into the RFC 1929 fields tor and Arti send (reference D3-D5).
+/// Encoded arguments split into the RFC 1929 fields tor and Arti send (behaviours:
+/// `rfc1929-nul-password-up-to-255`, `rfc1929-split-at-255`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Rfc1929<'a> {
     /// UNAME: the first (at most) 255 bytes.
@@ -185,9 +189,9 @@ pub struct Rfc1929<'a> {
 ///
 /// - empty: `None` (tor offers only "no authentication", `05 01 00`);
 /// - 1 to 255 bytes: UNAME = the arguments, PASSWD = one NUL byte (tor uses `<= 255` where the
-///   spec says "less than 255", reference D4/F2);
+///   spec says "less than 255"; behaviours: `rfc1929-nul-password-up-to-255`);
 /// - 256 to 510 bytes: UNAME = the first 255 bytes, PASSWD = the rest; the cut is by bytes and
-///   may fall inside an escape or a UTF-8 character;
+///   may fall inside an escape or a UTF-8 character (behaviours: `rfc1929-split-at-255`);
 /// - longer: [`Error::TooLong`].
 ///
 /// ```
@@ -216,7 +220,8 @@ pub fn to_rfc1929(encoded: &[u8]) -> Result<Option<Rfc1929<'_>>, Error> {
 }
 
 /// Joins RFC 1929 fields back into the encoded arguments: UNAME + PASSWD, unless PASSWD is the
-/// single NUL byte, which means "no password" (reference D6). Borrows when nothing is joined.
+/// single NUL byte, which means "no password" (behaviours: `rfc1929-nul-password-marker`).
+/// Borrows when nothing is joined.
 pub fn from_rfc1929<'a>(uname: &'a [u8], passwd: &[u8]) -> Cow<'a, [u8]> {
     if passwd == b"\0" || passwd.is_empty() {
         Cow::Borrowed(uname)

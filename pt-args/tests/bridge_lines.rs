@@ -1,6 +1,9 @@
-//! torrc `Bridge` lines (`pt_args::bridge`): reference C6, G1, G3-G7, and the 510-byte limit
-//! of fixtures README 1.2. The SOCKS string is tor's (`Escaping::Minimal`: `\` and `;`
-//! escaped, `=` not), split for RFC 1929 with `socks::to_rfc1929`.
+//! torrc `Bridge` lines (`pt_args::bridge`): tor's `k=v` item rule and 510-byte limit
+//! (behaviours: `bridge-line-key-value-items`, `bridge-socks-args-510`) on real bridge lines:
+//! Tor Browser's built-in obfs4, snowflake and meek_lite bridges (tor-browser-build,
+//! `projects/tor-expert-bundle/pt_config.json`) and a webtunnel line. The SOCKS string is tor's
+//! (`Escaping::Minimal`: `\` and `;` escaped, `=` not), split for RFC 1929 with
+//! `socks::to_rfc1929`.
 
 mod common;
 
@@ -11,29 +14,30 @@ use pt_args::Error;
 use pt_args::bridge::{BridgeLine, DEFAULT_PORT, Fingerprint};
 use pt_args::socks::{self, Escaping, Policy};
 
-/// G1: a public obfs4 bridge line.
-const G1: &str = "obfs4 51.222.13.177:80 5EDAC3B810E12B01F6FD8050D2FD3E277B289A08 \
+/// One of Tor Browser's built-in obfs4 bridges (`pt_config.json`).
+const OBFS4_BRIDGE: &str = "obfs4 51.222.13.177:80 5EDAC3B810E12B01F6FD8050D2FD3E277B289A08 \
     cert=2uplIpLQ0q9+0qMFrK5pkaYRDOe460LL9WHBvatgkuRr/SL31wBOEupaMMJ6koRE6Ld0ew iat-mode=0";
-const G1_CERT: &str = "2uplIpLQ0q9+0qMFrK5pkaYRDOe460LL9WHBvatgkuRr/SL31wBOEupaMMJ6koRE6Ld0ew";
+const OBFS4_CERT: &str = "2uplIpLQ0q9+0qMFrK5pkaYRDOe460LL9WHBvatgkuRr/SL31wBOEupaMMJ6koRE6Ld0ew";
 
-/// G4: Tor Browser's built-in snowflake bridge (placeholder address).
-const G4: &str = "snowflake 192.0.2.3:80 2B280B23E1107BB62ABFC40DDCC8824814F80A72 \
+/// Tor Browser's built-in snowflake bridge (`pt_config.json`; the address is a placeholder).
+const SNOWFLAKE_BRIDGE: &str = "snowflake 192.0.2.3:80 2B280B23E1107BB62ABFC40DDCC8824814F80A72 \
     fingerprint=2B280B23E1107BB62ABFC40DDCC8824814F80A72 url=https://1098762253.rsc.cdn77.org/ \
     fronts=www.cdn77.com,www.phpmyadmin.net \
     ice=stun:stun.antisip.com:3478,stun:stun.epygi.com:3478,stun:stun.uls.co.za:3478,\
 stun:stun.voipgate.com:3478,stun:stun.mixvoip.com:3478,stun:stun.nextcloud.com:3478,\
 stun:stun.bethesda.net:3478,stun:stun.nextcloud.com:443 utls-imitate=hellorandomizedalpn";
-const G4_ICE: &str = "stun:stun.antisip.com:3478,stun:stun.epygi.com:3478,stun:stun.uls.co.za:3478,\
+const SNOWFLAKE_ICE: &str = "stun:stun.antisip.com:3478,stun:stun.epygi.com:3478,stun:stun.uls.co.za:3478,\
 stun:stun.voipgate.com:3478,stun:stun.mixvoip.com:3478,stun:stun.nextcloud.com:3478,\
 stun:stun.bethesda.net:3478,stun:stun.nextcloud.com:443";
 
-/// G6: webtunnel on an IPv6 placeholder address.
-const G6: &str = "webtunnel [2001:db8:9443:367a:3276:1e74:91c3:7a5a]:443 \
+/// A webtunnel bridge line as third-party launchers ship it among their built-in bridges, on
+/// an IPv6 placeholder address (2001:db8::/32).
+const WEBTUNNEL_BRIDGE: &str = "webtunnel [2001:db8:9443:367a:3276:1e74:91c3:7a5a]:443 \
     54BF1146B161573185FBA0299B0DC3A8F7D08080 \
     url=https://d3pyjtpvxs6z0u.cloudfront.net/Exei6xoh1aev8fiethee ver=0.0.1";
 
-/// G7: meek_lite, Tor Browser's former default.
-const G7: &str = "meek_lite 192.0.2.18:80 BE776A53492E1E044A26F17306E1BC46A55A1625 \
+/// meek_lite, Tor Browser's former built-in meek bridge (`pt_config.json`).
+const MEEK_LITE_BRIDGE: &str = "meek_lite 192.0.2.18:80 BE776A53492E1E044A26F17306E1BC46A55A1625 \
     url=https://meek.azureedge.net/ front=ajax.aspnetcdn.com";
 
 /// Checks what a PT does with the line's SOCKS string: split as tor does, rejoin, parse with
@@ -63,19 +67,22 @@ fn pt_reads_back(line: &BridgeLine<'_>) {
 }
 
 #[test]
-fn g1_obfs4_86_byte_socks_string_fits_in_uname() {
-    let line = BridgeLine::parse(G1).unwrap();
+fn obfs4_86_byte_socks_string_fits_in_uname() {
+    let line = BridgeLine::parse(OBFS4_BRIDGE).unwrap();
     assert_eq!(line.transport().map(|t| t.as_str()), Some("obfs4"));
     assert_eq!(line.addr(), SocketAddr::from(([51, 222, 13, 177], 80)));
     assert_eq!(
         line.fingerprint().map(|f| f.to_string()).as_deref(),
         Some("5EDAC3B810E12B01F6FD8050D2FD3E277B289A08")
     );
-    assert_eq!(pairs(line.args()), [("cert", G1_CERT), ("iat-mode", "0")]);
+    assert_eq!(
+        pairs(line.args()),
+        [("cert", OBFS4_CERT), ("iat-mode", "0")]
+    );
     assert!(line.args().is_borrowed());
-    assert_eq!(G1_CERT.len(), 70);
+    assert_eq!(OBFS4_CERT.len(), 70);
     let wire = line.socks_args().unwrap();
-    assert_eq!(wire, format!("cert={G1_CERT};iat-mode=0"));
+    assert_eq!(wire, format!("cert={OBFS4_CERT};iat-mode=0"));
     assert_eq!(wire.len(), 86);
     let f = socks::to_rfc1929(wire.as_bytes()).unwrap().unwrap();
     assert_eq!(f.uname, wire.as_bytes());
@@ -87,8 +94,8 @@ fn g1_obfs4_86_byte_socks_string_fits_in_uname() {
 }
 
 #[test]
-fn g4_g5_snowflake_384_bytes_split_inside_stun_mixvo() {
-    let line = BridgeLine::parse(G4).unwrap();
+fn snowflake_384_bytes_split_inside_stun_mixvo() {
+    let line = BridgeLine::parse(SNOWFLAKE_BRIDGE).unwrap();
     assert_eq!(line.transport().map(|t| t.as_str()), Some("snowflake"));
     assert_eq!(line.addr(), SocketAddr::from(([192, 0, 2, 3], 80)));
     assert_eq!(
@@ -97,7 +104,7 @@ fn g4_g5_snowflake_384_bytes_split_inside_stun_mixvo() {
             ("fingerprint", "2B280B23E1107BB62ABFC40DDCC8824814F80A72"),
             ("url", "https://1098762253.rsc.cdn77.org/"),
             ("fronts", "www.cdn77.com,www.phpmyadmin.net"),
-            ("ice", G4_ICE),
+            ("ice", SNOWFLAKE_ICE),
             ("utls-imitate", "hellorandomizedalpn"),
         ]
     );
@@ -107,7 +114,7 @@ fn g4_g5_snowflake_384_bytes_split_inside_stun_mixvo() {
         format!(
             "fingerprint=2B280B23E1107BB62ABFC40DDCC8824814F80A72;\
              url=https://1098762253.rsc.cdn77.org/;fronts=www.cdn77.com,www.phpmyadmin.net;\
-             ice={G4_ICE};utls-imitate=hellorandomizedalpn"
+             ice={SNOWFLAKE_ICE};utls-imitate=hellorandomizedalpn"
         )
     );
     assert_eq!(wire.len(), 384);
@@ -124,14 +131,14 @@ fn g4_g5_snowflake_384_bytes_split_inside_stun_mixvo() {
     let alone = socks::parse_bytes(f.uname, Policy::Lenient).unwrap();
     assert_ne!(&alone, line.args());
     let back = socks::parse_rfc1929(f.uname, f.passwd, Policy::Lenient).unwrap();
-    assert_eq!(back.get("ice"), Some(G4_ICE));
+    assert_eq!(back.get("ice"), Some(SNOWFLAKE_ICE));
     assert_eq!(back.len(), 5);
     pt_reads_back(&line);
 }
 
 #[test]
-fn g6_webtunnel_ipv6() {
-    let line = BridgeLine::parse(G6).unwrap();
+fn webtunnel_ipv6() {
+    let line = BridgeLine::parse(WEBTUNNEL_BRIDGE).unwrap();
     assert_eq!(line.transport().map(|t| t.as_str()), Some("webtunnel"));
     let ip: Ipv6Addr = "2001:db8:9443:367a:3276:1e74:91c3:7a5a".parse().unwrap();
     assert_eq!(line.addr(), SocketAddr::new(IpAddr::V6(ip), 443));
@@ -147,8 +154,8 @@ fn g6_webtunnel_ipv6() {
 }
 
 #[test]
-fn g7_meek_lite_and_g3_style_ipv6_obfs4() {
-    let line = BridgeLine::parse(G7).unwrap();
+fn meek_lite_and_ipv6_obfs4() {
+    let line = BridgeLine::parse(MEEK_LITE_BRIDGE).unwrap();
     assert_eq!(line.transport().map(|t| t.as_str()), Some("meek_lite"));
     assert_eq!(
         line.socks_args().unwrap(),
@@ -156,10 +163,11 @@ fn g7_meek_lite_and_g3_style_ipv6_obfs4() {
     );
     pt_reads_back(&line);
 
-    // G3's shape (IPv6 obfs4; the reference elides the fingerprint, so this one is made up).
+    // An obfs4 bridge on IPv6 (address from a public bridge line; the fingerprint is made
+    // up). tor must reach it with SOCKS5: SOCKS4 cannot carry IPv6.
     let v6 = format!(
         "obfs4 [2a02:ed80:2:1:f816:3eff:feb2:5071]:80 603E0123456789ABCDEF0123456789ABCDEF3818 \
-         cert={G1_CERT} iat-mode=0"
+         cert={OBFS4_CERT} iat-mode=0"
     );
     let line = BridgeLine::parse(&v6).unwrap();
     assert!(line.addr().is_ipv6());
@@ -167,9 +175,10 @@ fn g7_meek_lite_and_g3_style_ipv6_obfs4() {
     assert_eq!(line.socks_args().unwrap().len(), 86);
 }
 
-/// C6: what counts as a `k=v` item (tor's `string_is_key_value`), and fingerprint detection.
+/// What counts as a `k=v` item (tor's `string_is_key_value`), and fingerprint detection
+/// (behaviours: `bridge-line-key-value-items`).
 #[test]
-fn c6_key_value_validity_and_fingerprint_detection() {
+fn key_value_validity_and_fingerprint_detection() {
     const FP: &str = "0123456789ABCDEF0123456789ABCDEF01234567";
     let head = format!("fake5 127.0.0.1:9 {FP} ");
     // Accepted items and what they become.
@@ -285,7 +294,8 @@ fn fingerprint_parsing() {
     );
 }
 
-/// README 1.2: the limit is 510 bytes of the escaped string, checked when the line is parsed.
+/// The limit is 510 bytes of the escaped string, checked when the line is parsed, as tor
+/// 0.4.9.11 does (behaviours: `bridge-socks-args-510`).
 #[test]
 fn socks_args_limit_is_510_escaped_bytes() {
     let at = |args: &str| {
@@ -445,10 +455,10 @@ fn vanilla_bridge_lines() {
 #[test]
 fn display_is_tors_form_and_parses_back() {
     for text in [
-        G1,
-        G4,
-        G6,
-        G7,
+        OBFS4_BRIDGE,
+        SNOWFLAKE_BRIDGE,
+        WEBTUNNEL_BRIDGE,
+        MEEK_LITE_BRIDGE,
         "Bridge 192.0.2.7 4123456789ABCDEF0123456789ABCDEF01234567",
         "x 192.0.2.1:1 k= a=b=c",
     ] {

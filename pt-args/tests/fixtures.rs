@@ -1,5 +1,5 @@
-//! Real transcripts from tor 0.4.9.11 and obfs4proxy 0.0.14 (`/work/shared/fixtures`, read
-//! at test time; a missing file fails the test, nothing is skipped):
+//! Real transcripts from tor 0.4.9.11 and obfs4proxy 0.0.14 (`testdata/` at the
+//! repository root, read at test time; a missing file fails the test, nothing is skipped):
 //!
 //! - `tor-client/main/torrc` Bridge lines against the SOCKS bytes tor sent
 //!   (`tor-client/main/socks/*.hex`): RFC 1929 UNAME/PASSWD for SOCKS5, USERID for SOCKS4;
@@ -207,9 +207,11 @@ fn torrc_bridge_lines_produce_the_recorded_socks_bytes() {
     );
 }
 
-/// The exact strings of fixtures README 1.2, from the first and second bridge lines.
+/// The exact strings tor 0.4.9.11 sent for the first two Bridge lines of
+/// `tor-client/main/torrc` (`tor-client/main/socks/fake5-127.0.0.1_9.hex` and `_10.hex`;
+/// behaviours: `socks-args-escape-set`, `rfc1929-split-at-255`).
 #[test]
-fn readme_1_2_strings() {
+fn tor_socks_strings_of_the_first_two_bridge_lines() {
     let torrc = read_fixture("tor-client/main/torrc");
     let texts = lines_after(&torrc, "Bridge");
     let first = BridgeLine::parse(texts[0]).unwrap();
@@ -287,7 +289,7 @@ fn options_from_torrc(torrc: &str) -> ServerTransportOptions<'_> {
 
 /// `tor-server/main` and `tor-server/multi-transport-no-extorport`: tor's real
 /// `TOR_PT_SERVER_TRANSPORT_OPTIONS` decodes to the torrc's options under both policies. Our
-/// encoding equals tor's except that we also escape `=` (C18, pinned).
+/// encoding equals tor's except that we also escape `=` (behaviours: `server-options-escape-equals`).
 #[test]
 fn tor_server_transport_options_decode_to_the_torrc_options() {
     let cases = [
@@ -435,7 +437,8 @@ fn obfs4proxy_accepted_rfc1929_credentials() {
     assert!(tor_style.1, "tor style: NUL password");
     assert_eq!(split.3, tor_style.3, "split or not, the same arguments");
     assert_eq!(split.3.get("iat-mode"), Some("0"));
-    // tor's encoding of those arguments is byte for byte the tor-style UNAME (86 bytes, G1).
+    // tor's encoding of those arguments is byte for byte the tor-style UNAME (86 bytes, as for every obfs4
+    // bridge: the cert is always 70 characters).
     let wire = socks::to_string_with(&tor_style.3, socks::Escaping::Minimal).unwrap();
     assert_eq!(wire.as_bytes(), &tor_style.2[..]);
     assert_eq!(wire.len(), 86);

@@ -1,11 +1,15 @@
-//! `TOR_PT_SERVER_TRANSPORT_OPTIONS` (`pt_args::options`): reference C18-C22, A21, A22,
-//! A31, F4, G10.
+//! `TOR_PT_SERVER_TRANSPORT_OPTIONS` (`pt_args::options`): goptlib's vectors (`args_test.go`
+//! `TestParseServerTransportOptions`, `pt_test.go` `TestGetServerBindaddrs`), tor's
+//! (`test_pt.c` `test_pt_get_transport_options`), a real torrc and the spec's example
+//! (`pt-spec.txt` section 3.2.3).
 //!
-//! Where the references disagree (C18, F4): the current spec and tor escape `: ; \`; the older
-//! spec text (quoted by goptlib) also escapes `=`. Pinned choices: the encoder escapes all four
-//! (`\ : ; =`, a superset every decoder reads); the default decoder is goptlib's
-//! (`Policy::Lenient`: any `\x`, an unescaped `:` or `=` in a value kept, C22); `Policy::Strict`
-//! follows the spec text: an unescaped `:` in a value and an invalid transport name are errors.
+//! Where the references disagree: the current spec and tor escape `: ; \`; the older spec text
+//! (quoted by goptlib) also escapes `=` (behaviours: `server-options-escape-equals`). Pinned
+//! choices: the encoder escapes all four (`\ : ; =`, a superset every decoder reads); the
+//! default decoder is goptlib's (`Policy::Lenient`: any `\x`, an unescaped `:` or `=` in a value
+//! kept; behaviours: `server-options-colon-in-value`); `Policy::Strict` follows the spec text: an
+//! unescaped `:` in a value and an invalid transport name are errors (behaviours:
+//! `server-options-transport-names`).
 
 mod common;
 
@@ -17,17 +21,19 @@ use pt_args::options::{self, Policy, ServerTransportOptions};
 type Items = &'static [(&'static str, &'static str, &'static str)];
 type Groups = &'static [(&'static str, &'static [(&'static str, &'static str)])];
 
-/// A31: what tor builds from `ServerTransportOptions gruyere melty=10 hardness=se;ven` and
-/// `ServerTransportOptions stnectaire melty=4 hardness=three` (test_pt.c).
-const A31_TOR: &str =
+/// What tor builds from `ServerTransportOptions gruyere melty=10 hardness=se;ven` and
+/// `ServerTransportOptions stnectaire melty=4 hardness=three` (`src/test/test_pt.c`
+/// `test_pt_get_transport_options`).
+const TOR_ENCODED: &str =
     r"gruyere:melty=10;gruyere:hardness=se\;ven;stnectaire:melty=4;stnectaire:hardness=three";
-const A31_GROUPS: Groups = &[
+const TOR_GROUPS: Groups = &[
     ("gruyere", &[("melty", "10"), ("hardness", "se;ven")]),
     ("stnectaire", &[("melty", "4"), ("hardness", "three")]),
 ];
 
-/// C21 (goptlib `TestParseServerTransportOptions` successes), A21, A31, G10 and the spec
-/// example; these hold under both policies unless listed in `LENIENT_ONLY`.
+/// goptlib's `args_test.go` `TestParseServerTransportOptions` successes, tor's encoding, a
+/// real torrc and the spec's example; these hold under both policies unless listed in
+/// `LENIENT_ONLY`.
 const SUCCESS: &[(&str, Groups)] = &[
     ("", &[]),
     ("t:k=v", &[("t", &[("k", "v")])]),
@@ -52,7 +58,7 @@ const SUCCESS: &[(&str, Groups)] = &[
             &[("k", "v:1"), ("k", "v=2"), ("k", "v;3"), ("k", r"v\4")],
         )],
     ),
-    // A21
+    // Also goptlib's multi-transport case in `pt_test.go` `TestGetServerBindaddrs`.
     (
         "trebuchet:secret=nou;trebuchet:cache=/tmp/cache;ballista:secret=yes",
         &[
@@ -60,9 +66,10 @@ const SUCCESS: &[(&str, Groups)] = &[
             ("ballista", &[("secret", "yes")]),
         ],
     ),
-    // A31: tor's own encoding decodes.
-    (A31_TOR, A31_GROUPS),
-    // G10 (wfdef torrc) and the spec example.
+    // tor's own encoding decodes.
+    (TOR_ENCODED, TOR_GROUPS),
+    // `ServerTransportOptions front w-min=1 w-max=13 n-client=3000 n-server=3000` from a
+    // wfdef user's torrc (GitHub issue websitefingerprinting/wfdef#4), and the spec's example.
     (
         "front:w-min=1;front:w-max=13;front:n-client=3000;front:n-server=3000",
         &[(
@@ -85,8 +92,10 @@ const SUCCESS: &[(&str, Groups)] = &[
     ("obfs4:iat-mode=1", &[("obfs4", &[("iat-mode", "1")])]),
 ];
 
-/// C21's escaped transport names, A22's comma pitfall and C22's unescaped `:`: goptlib accepts
-/// them; `Policy::Strict` rejects them (`(input, groups, strict error)`).
+/// goptlib's escaped transport names, the comma pitfall of goptlib's old test and an unescaped
+/// `:` in a value: goptlib accepts them; `Policy::Strict` rejects them (`(input, groups, strict
+/// error)`; behaviours: `server-options-transport-names`, `server-options-commas-not-separators`,
+/// `server-options-colon-in-value`).
 const LENIENT_ONLY: &[(&str, Groups, Error)] = &[
     (
         r"t\:1:k=v;t\=2:k=v;t\;3:k=v;t\\4:k=v",
@@ -98,7 +107,8 @@ const LENIENT_ONLY: &[(&str, Groups, Error)] = &[
         ],
         Error::InvalidTransportName { offset: 1 },
     ),
-    // A22: commas are not separators: this is ONE option of transport alpha.
+    // Commas are not separators: this is ONE option of transport alpha (behaviours:
+    // `server-options-commas-not-separators`).
     (
         "alpha:k1=v1,beta:k2=v2,gamma:k3=v3",
         &[("alpha", &[("k1", "v1,beta:k2=v2,gamma:k3=v3")])],
@@ -107,7 +117,7 @@ const LENIENT_ONLY: &[(&str, Groups, Error)] = &[
             found: ':',
         },
     ),
-    // C22: tor would have sent `t:url=https\://x`.
+    // tor would have sent `t:url=https\://x` (behaviours: `server-options-colon-in-value`).
     (
         "t:url=https://x",
         &[("t", &[("url", "https://x")])],
@@ -137,7 +147,7 @@ const LENIENT_ONLY: &[(&str, Groups, Error)] = &[
 ];
 
 #[test]
-fn c21_a21_a31_g10_success_vectors_under_both_policies() {
+fn success_vectors_under_both_policies() {
     for policy in [Policy::Lenient, Policy::Strict] {
         for &(input, expected) in SUCCESS {
             let got = options::parse_with(input, policy)
@@ -156,7 +166,7 @@ fn c21_a21_a31_g10_success_vectors_under_both_policies() {
 }
 
 #[test]
-fn c22_a22_lenient_default_accepts_strict_rejects() {
+fn lenient_default_accepts_strict_rejects() {
     assert_eq!(Policy::default(), Policy::Lenient, "the documented default");
     for (input, expected, strict) in LENIENT_ONLY {
         let got = options::parse(input).unwrap_or_else(|e| panic!("{input:?}: {e}"));
@@ -171,9 +181,10 @@ fn c22_a22_lenient_default_accepts_strict_rejects() {
     }
 }
 
-/// C20 (goptlib's error vectors), exact variant and offset, both policies.
+/// goptlib's error vectors (`args_test.go` `TestParseServerTransportOptions`), exact variant
+/// and offset, both policies.
 #[test]
-fn c20_goptlib_error_vectors() {
+fn goptlib_error_vectors() {
     let cases: &[(&str, Error)] = &[
         (r"t\", Error::TrailingBackslash { offset: 1 }),
         (":=", Error::EmptyTransport { offset: 0 }),
@@ -200,7 +211,8 @@ fn c20_goptlib_error_vectors() {
         ("t;k=v", Error::MissingColon { offset: 1 }),
         ("t:k=v;:k=v", Error::EmptyTransport { offset: 6 }),
         ("t:k=v;u", Error::MissingColon { offset: 7 }),
-        // README 3.x: obfs4proxy's ENV-ERROR case `iat-mode=1` (no transport).
+        // No transport: obfs4proxy 0.0.14 answers this value with `ENV-ERROR
+        // TOR_PT_SERVER_TRANSPORT_OPTIONS: "iat-mode=1": no colon in "iat-mode"`.
         ("iat-mode=1", Error::MissingColon { offset: 8 }),
     ];
     for policy in [Policy::Lenient, Policy::Strict] {
@@ -214,18 +226,18 @@ fn c20_goptlib_error_vectors() {
     }
 }
 
-/// C18/F4: tor's encoding does not escape `=` (A31); ours does (the older spec text, goptlib's
-/// comment). Both decode to the same options.
+/// tor's encoding does not escape `=`; ours does (the older spec text, goptlib's comment).
+/// Both decode to the same options (behaviours: `server-options-escape-equals`).
 #[test]
-fn a31_encoder_matches_tor_except_for_escaping_equals() {
+fn encoder_matches_tor_except_for_escaping_equals() {
     let mut opts = ServerTransportOptions::new();
     opts.push("gruyere", "melty", "10");
     opts.push("gruyere", "hardness", "se;ven");
     opts.push("stnectaire", "melty", "4");
     opts.push("stnectaire", "hardness", "three");
     // No '=' in any value: byte for byte tor's string.
-    assert_eq!(options::to_string(&opts).as_deref(), Ok(A31_TOR));
-    assert_eq!(options::parse(A31_TOR).unwrap(), opts);
+    assert_eq!(options::to_string(&opts).as_deref(), Ok(TOR_ENCODED));
+    assert_eq!(options::parse(TOR_ENCODED).unwrap(), opts);
 
     let mut eq = ServerTransportOptions::new();
     eq.push("fakes", "equals", "g=h");
@@ -318,9 +330,9 @@ fn encode_errors_name_the_transport_group() {
 
 #[test]
 fn encode_into_too_small_slice_is_buffer_too_small_and_untouched() {
-    let o = options::parse(A31_TOR).unwrap();
+    let o = options::parse(TOR_ENCODED).unwrap();
     let needed = options::encoded_len(&o);
-    assert_eq!(needed, A31_TOR.len());
+    assert_eq!(needed, TOR_ENCODED.len());
     for size in [0, 1, needed - 1] {
         let mut storage = vec![0x33_u8; size];
         assert_eq!(
@@ -334,12 +346,12 @@ fn encode_into_too_small_slice_is_buffer_too_small_and_untouched() {
     }
     let mut storage = vec![0u8; needed];
     assert_eq!(options::encode(&o, &mut &mut storage[..]), Ok(needed));
-    assert_eq!(storage, A31_TOR.as_bytes());
+    assert_eq!(storage, TOR_ENCODED.as_bytes());
 }
 
 #[test]
 fn server_transport_options_accessors() {
-    let o = options::parse(A31_TOR).unwrap();
+    let o = options::parse(TOR_ENCODED).unwrap();
     assert_eq!(o.get("gruyere").unwrap().get("hardness"), Some("se;ven"));
     assert!(
         !o.get("gruyere").unwrap().is_borrowed(),

@@ -97,7 +97,8 @@ proptest! {
                 match socks::to_rfc1929(wire.as_bytes()).unwrap() {
                     None => prop_assert!(a.is_empty()),
                     Some(f) => {
-                        // The D6 ambiguity: a 256-byte string ending in NUL loses that NUL.
+                        // A 256-byte string ending in NUL loses that NUL (behaviours:
+                        // `rfc1929-nul-password-marker`).
                         let ambiguous = wire.len() == 256 && wire.ends_with('\0');
                         if !ambiguous {
                             let back = socks::parse_rfc1929(f.uname, f.passwd, Policy::Lenient);
@@ -343,8 +344,9 @@ proptest! {
     // Each case checks all 511 lengths, so fewer cases.
     #![proptest_config(ProptestConfig::with_cases(64))]
 
-    /// RFC 1929 split then join returns the original for every length 0..=510 (except the
-    /// documented D6 ambiguity), and every length above 510 is refused.
+    /// RFC 1929 split then join returns the original for every length 0..=510 (except the one
+    /// ambiguous case; behaviours: `rfc1929-nul-password-marker`), and every length above 510
+    /// is refused.
     #[test]
     fn rfc1929_split_join_every_length(data in prop::collection::vec(prop_oneof![Just(0u8), Just(b'\\'), any::<u8>()], 512)) {
         for len in 0..=socks::MAX_SOCKS5_ARGS {
@@ -362,7 +364,7 @@ proptest! {
                     }
                     let joined = socks::from_rfc1929(f.uname, f.passwd);
                     if len == 256 && input[255] == 0 {
-                        prop_assert_eq!(&*joined, &input[..255], "D6: PASSWD 00 means no password");
+                        prop_assert_eq!(&*joined, &input[..255], "PASSWD 00 means no password");
                     } else {
                         prop_assert_eq!(&*joined, input, "len {}", len);
                     }

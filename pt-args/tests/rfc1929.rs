@@ -1,9 +1,10 @@
 //! RFC 1929 split and join of SOCKS arguments (`socks::to_rfc1929`, `from_rfc1929`,
-//! `parse_rfc1929`): reference D3-D6 and F2.
+//! `parse_rfc1929`): tor's and Arti's split, with Arti's `proxied.rs` `split_settings` vectors.
 //!
-//! Pinned choices: tor's and Arti's `<= 255` bytes rule for the NUL password (F2; the spec
-//! says "less than 255"); a one-byte NUL PASSWD always means "no password" (D6), even where
-//! the protocol makes that ambiguous.
+//! Pinned choices: tor's and Arti's `<= 255` bytes rule for the NUL password (the spec says
+//! "less than 255"; behaviours: `rfc1929-nul-password-up-to-255`); longer lists cut at byte 255
+//! (behaviours: `rfc1929-split-at-255`); a one-byte NUL PASSWD always means "no password", even
+//! where the protocol makes that ambiguous (behaviours: `rfc1929-nul-password-marker`).
 
 mod common;
 
@@ -24,16 +25,17 @@ fn limits_are_tors() {
     assert_eq!(MAX_SOCKS5_ARGS, 510);
 }
 
-/// D5 (Arti `split_settings`) plus the boundaries 1, 254, 509: `(len, UNAME len, PASSWD)`
+/// Arti's `split_settings` vectors plus the boundaries 1, 254, 509: `(len, UNAME len, PASSWD)`
 /// where PASSWD `None` means "the rest of the input".
 #[test]
-fn d5_split_vectors_and_boundaries() {
+fn split_vectors_and_boundaries() {
     let data = examplestrg();
     let cases: &[(usize, usize, Option<&[u8]>)] = &[
         (1, 1, Some(b"\0")),
         (50, 50, Some(b"\0")),
         (254, 254, Some(b"\0")),
-        // D4/F2: exactly 255 bytes still gets the NUL password (tor: <= 255; spec: < 255).
+        // Exactly 255 bytes still gets the NUL password (tor: <= 255; spec: < 255;
+        // behaviours: `rfc1929-nul-password-up-to-255`).
         (255, 255, Some(b"\0")),
         (256, 255, None),
         (300, 255, None),
@@ -61,7 +63,7 @@ fn d5_split_vectors_and_boundaries() {
 }
 
 #[test]
-fn d5_empty_is_no_auth_and_too_long_is_an_error() {
+fn empty_is_no_auth_and_too_long_is_an_error() {
     let data = examplestrg();
     assert_eq!(socks::to_rfc1929(b""), Ok(None));
     for len in [511, 512, 550] {
@@ -74,7 +76,7 @@ fn d5_empty_is_no_auth_and_too_long_is_an_error() {
 }
 
 #[test]
-fn d5_nul_bytes() {
+fn nul_bytes_in_the_arguments() {
     // "\0" -> ([0], [0]): ambiguous with the marker, and still reads back as "\0".
     let f = socks::to_rfc1929(b"\0").unwrap().unwrap();
     assert_eq!(
@@ -96,11 +98,12 @@ fn d5_nul_bytes() {
     );
 }
 
-/// D6: PASSWD = one NUL byte is "no password". The one input this makes ambiguous is 256 bytes
+/// PASSWD = one NUL byte is "no password". The one input this makes ambiguous is 256 bytes
 /// ending in NUL: its PASSWD is exactly `00`, so the PT drops it. Pinned: that is the
-/// protocol (tor and goptlib behave the same), not something the split can avoid.
+/// protocol (tor and goptlib behave the same), not something the split can avoid (behaviours:
+/// `rfc1929-nul-password-marker`).
 #[test]
-fn d6_nul_password_marker_and_its_ambiguity() {
+fn nul_password_marker_and_its_ambiguity() {
     assert_eq!(
         socks::from_rfc1929(b"k=v", b"\0"),
         Cow::Borrowed(&b"k=v"[..])

@@ -1,10 +1,14 @@
-//! SMETHOD `ARGS:` (`pt_args::smethod`): reference C13-C17, F3, G2, G11.
+//! SMETHOD `ARGS:` (`pt_args::smethod`): the spec's examples (`pt-spec.txt` section 3.3.3 and
+//! Appendix B), goptlib's encoder vectors (`args_test.go` `TestEncodeSmethodArgs`) and Arti's
+//! decoder rules (`crates/tor-ptmgr/src/ipc.rs` `parse_one_smethod_arg`).
 //!
-//! Where the references disagree (F3): the spec escapes only `=` and `,` (C13); goptlib also
-//! escapes `\` (C14); Arti rejects an unescaped `=` in a value (C17). Pinned choices: the
-//! encoder is goptlib's (escapes `\ = ,`) but keeps insertion order instead of sorting keys;
-//! the default decoder is lenient (any `\x`, unescaped `=` kept in a value); `strict` is Arti's;
-//! `pt2_semicolons` also splits at `;`.
+//! Where the references disagree: the spec escapes only `=` and `,`; goptlib also escapes `\`
+//! (behaviours: `smethod-args-escape-backslash`); Arti rejects an unescaped `=` in a value
+//! (behaviours: `smethod-args-equals-in-value`). Pinned choices: the encoder is goptlib's
+//! (escapes `\ = ,`) but keeps insertion order instead of sorting keys (behaviours:
+//! `smethod-args-key-order`); the default decoder is lenient (any `\x`, unescaped `=` kept in a
+//! value); `strict` is Arti's; `pt2_semicolons` also splits at `;` (behaviours:
+//! `smethod-args-pt2-semicolons`).
 
 mod common;
 
@@ -30,13 +34,14 @@ const PT2_STRICT: Config = Config {
 };
 const ALL: [Config; 4] = [LENIENT, STRICT, PT2, PT2_STRICT];
 
-/// The spec's Appendix B obfs4 SMETHOD ARGS (G2, G11).
+/// The obfs4 SMETHOD ARGS of the spec's example server session (`pt-spec.txt` Appendix B):
+/// `cert=` (70 characters of unpadded base64) and `iat-mode=`, as obfs4 servers publish them.
 const SPEC_OBFS4: &str =
     "cert=HszPy3vWfjsESCEOo9ZBkRv6zQ/1mGHzc8arF0y2SpwFr3WhsMu8rK0zyaoyERfbz3ddFw,iat-mode=0";
 
-/// C15 (goptlib `TestEncodeSmethodArgs`), with the pairs pushed in goptlib's sorted order, so
-/// the output is goptlib's byte for byte.
-const C15: &[(&[(&str, &str)], &str)] = &[
+/// goptlib's `args_test.go` `TestEncodeSmethodArgs`, with the pairs pushed in goptlib's
+/// sorted order, so the output is goptlib's byte for byte.
+const GOPTLIB_ENCODE: &[(&[(&str, &str)], &str)] = &[
     (&[], ""),
     (
         &[
@@ -75,8 +80,8 @@ const C15: &[(&[(&str, &str)], &str)] = &[
 ];
 
 #[test]
-fn c15_goptlib_encoder_vectors() {
-    for &(input, expected) in C15 {
+fn goptlib_encoder_vectors() {
+    for &(input, expected) in GOPTLIB_ENCODE {
         let a = args(input);
         assert_eq!(smethod::to_string(&a).as_deref(), Ok(expected), "{input:?}");
         assert_eq!(smethod::encoded_len(&a), expected.len());
@@ -94,10 +99,11 @@ fn c15_goptlib_encoder_vectors() {
     }
 }
 
-/// goptlib sorts keys (C14); we keep insertion order: `{secret:nou, cache:/tmp/cache}` pushed
-/// in that order encodes as `secret=...,cache=...`, where goptlib would write `cache` first.
+/// goptlib sorts keys; we keep insertion order: `{secret:nou, cache:/tmp/cache}` pushed in
+/// that order encodes as `secret=...,cache=...`, where goptlib would write `cache` first
+/// (behaviours: `smethod-args-key-order`).
 #[test]
-fn c14_encoder_keeps_insertion_order_where_goptlib_sorts() {
+fn encoder_keeps_insertion_order_where_goptlib_sorts() {
     let a = args(&[
         ("secret", "nou"),
         ("cache", "/tmp/cache"),
@@ -113,9 +119,10 @@ fn c14_encoder_keeps_insertion_order_where_goptlib_sorts() {
     );
 }
 
-/// C13 vs C14 (F3): the spec does not escape `\`, goptlib (and we) do.
+/// The spec does not escape `\`, goptlib (and we) do (behaviours:
+/// `smethod-args-escape-backslash`).
 #[test]
-fn c13_c14_backslash_is_escaped_like_goptlib() {
+fn backslash_is_escaped_like_goptlib() {
     let a = args(&[("path", r"C:\dir\"), ("k", "a,b=c")]);
     let wire = smethod::to_string(&a).unwrap();
     assert_eq!(wire, r"path=C:\\dir\\,k=a\,b\=c");
@@ -150,7 +157,8 @@ fn decode_vectors_lenient_strict_pt2() {
         ("", PT2_STRICT, Ok(&[])),
         ("a=1,b=2", LENIENT, Ok(&[("a", "1"), ("b", "2")])),
         ("k=", LENIENT, Ok(&[("k", "")])),
-        // C17: an unescaped '=' in a value: kept by default, rejected by strict (Arti).
+        // An unescaped '=' in a value: kept by default, rejected by strict (Arti; behaviours:
+        // `smethod-args-equals-in-value`).
         ("k=a=b", LENIENT, Ok(&[("k", "a=b")])),
         (
             "k=a=b",
@@ -243,9 +251,10 @@ fn decode_vectors_lenient_strict_pt2() {
     );
 }
 
-/// The obfs4 server's real ARGS (C17, G2): nothing to escape, so zero-copy in every setting.
+/// The obfs4 server's real ARGS: nothing to escape, so zero-copy in every setting (behaviours:
+/// `smethod-args-equals-in-value`).
 #[test]
-fn g2_obfs4_args_decode_in_every_setting() {
+fn obfs4_server_args_decode_in_every_setting() {
     for config in ALL {
         let a = smethod::parse_with(SPEC_OBFS4, config).unwrap();
         assert_eq!(a.get("iat-mode"), Some("0"));
@@ -254,10 +263,11 @@ fn g2_obfs4_args_decode_in_every_setting() {
     }
 }
 
-/// C16: goptlib writes a space (or other line-breaking byte) unescaped, which breaks the
-/// SMETHOD line; we refuse with `Unencodable` and the pair's index, writing nothing.
+/// goptlib writes a space unescaped, which breaks the SMETHOD line; we refuse it (and the other
+/// line-breaking bytes) with `Unencodable` and the pair's index, writing nothing (behaviours:
+/// `smethod-args-line-breaking-bytes`).
 #[test]
-fn c16_bytes_that_break_the_line_are_unencodable() {
+fn bytes_that_break_the_line_are_unencodable() {
     for bad in [b' ', b'\t', b'\r', b'\n', 0] {
         let c = char::from(bad);
         let (value, key) = (format!("a{c}b"), format!("k{c}"));

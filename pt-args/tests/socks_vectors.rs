@@ -1,10 +1,13 @@
-//! SOCKS per-connection arguments (`pt_args::socks`): reference vectors C1-C12 and F1.
+//! SOCKS per-connection arguments (`pt_args::socks`): the spec's example (`pt-spec.txt`
+//! section 3.5), goptlib's decoder vectors, tor's and Arti's encoder vectors.
 //!
-//! Decoding: the goptlib vectors (C8 errors, C9 successes) hold for both policies, because
-//! obfs4proxy copied goptlib's test file (C10). They disagree only on escapes other than
-//! `\\ \= \;` (C10/C11): the default, `Policy::Lenient`, is goptlib's; `Policy::Strict` is
-//! obfs4proxy's. Encoding: `Escaping::Spec` (the default, C1) escapes `\ = ;` everywhere;
-//! `Escaping::Minimal` is tor's and Arti's bytes (C2-C4).
+//! Decoding: goptlib's vectors (`args_test.go` `TestParseClientParameters`, errors and
+//! successes) hold for both policies, because obfs4proxy's `common/socks5/args_test.go` carries
+//! the same vectors. The two decoders disagree only on escapes other than `\\ \= \;`: the
+//! default, `Policy::Lenient`, is goptlib's; `Policy::Strict` is obfs4proxy's (behaviours:
+//! `socks-args-unknown-escape`). Encoding: `Escaping::Spec` (the default) escapes `\ = ;`
+//! everywhere; `Escaping::Minimal` is tor's and Arti's bytes (behaviours:
+//! `socks-args-escape-set`).
 
 mod common;
 
@@ -17,9 +20,9 @@ const BOTH: [Policy; 2] = [Policy::Lenient, Policy::Strict];
 /// A list of `(key, value)` pairs, as a literal table.
 type Pairs = &'static [(&'static str, &'static str)];
 
-/// C9 (goptlib `TestParseClientParameters` successes), in input order: we keep order and
-/// duplicates as a list where goptlib builds a map of lists.
-const C9_SUCCESS: &[(&str, &[(&str, &str)])] = &[
+/// goptlib's `args_test.go` `TestParseClientParameters` successes, in input order: we keep
+/// order and duplicates as a list where goptlib builds a map of lists.
+const GOPTLIB_SUCCESS: &[(&str, &[(&str, &str)])] = &[
     ("", &[]),
     ("key=", &[("key", "")]),
     ("key==", &[("key", "=")]),
@@ -47,16 +50,17 @@ const C9_SUCCESS: &[(&str, &[(&str, &str)])] = &[
         &[("shared-secret", "rahasia"), ("secrets-file", "/tmp/blob")],
     ),
     ("rocks=20;height=5.6", &[("rocks", "20"), ("height", "5.6")]),
-    // C12: tor never escapes '=' in a value; both decoders keep it.
+    // tor never escapes '=' in a value; both decoders keep it (behaviours:
+    // `socks-args-equals-in-value`).
     ("k=a=b", &[("k", "a=b")]),
     // Non-ASCII passes through, escaped or not.
     (r"ключ=знач\;ение", &[("ключ", "знач;ение")]),
 ];
 
 #[test]
-fn c9_goptlib_success_vectors_decode_under_both_policies() {
+fn goptlib_success_vectors_decode_under_both_policies() {
     for policy in BOTH {
-        for &(input, expected) in C9_SUCCESS {
+        for &(input, expected) in GOPTLIB_SUCCESS {
             let got = socks::parse_with(input, policy)
                 .unwrap_or_else(|e| panic!("{policy:?} {input:?}: {e}"));
             assert_eq!(pairs(&got), expected, "{policy:?} {input:?}");
@@ -74,9 +78,10 @@ fn c9_goptlib_success_vectors_decode_under_both_policies() {
     assert_eq!(pairs(&socks::parse("a=b=c").unwrap()), [("a", "b=c")]);
 }
 
-/// C8 (goptlib's error vectors, shared by obfs4proxy), with the exact variant and offset, plus
-/// a few more shapes of the same errors.
-const C8_ERRORS: &[(&str, Error)] = &[
+/// goptlib's error vectors (`args_test.go` `TestParseClientParameters`; obfs4proxy's
+/// `common/socks5/args_test.go` has the same), with the exact variant and offset, plus a few
+/// more shapes of the same errors.
+const GOPTLIB_ERRORS: &[(&str, Error)] = &[
     ("key", Error::MissingEquals { offset: 3 }),
     (r"key\", Error::TrailingBackslash { offset: 3 }),
     ("=value", Error::EmptyKey { offset: 0 }),
@@ -99,9 +104,9 @@ const C8_ERRORS: &[(&str, Error)] = &[
 ];
 
 #[test]
-fn c8_goptlib_error_vectors_fail_with_exact_variant_and_offset_under_both_policies() {
+fn goptlib_error_vectors_fail_with_exact_variant_and_offset_under_both_policies() {
     for policy in BOTH {
-        for (input, expected) in C8_ERRORS {
+        for (input, expected) in GOPTLIB_ERRORS {
             assert_eq!(
                 socks::parse_with(input, policy),
                 Err(expected.clone()),
@@ -111,10 +116,11 @@ fn c8_goptlib_error_vectors_fail_with_exact_variant_and_offset_under_both_polici
     }
 }
 
-/// C10/C11: the decoders disagree on escapes other than `\\ \= \;`. Default: goptlib's
-/// (`Policy::Lenient`, any byte may be escaped); `Policy::Strict` is obfs4proxy's.
+/// The decoders disagree on escapes other than `\\ \= \;`. Default: goptlib's
+/// (`Policy::Lenient`, any byte may be escaped); `Policy::Strict` is obfs4proxy's (behaviours:
+/// `socks-args-unknown-escape`).
 #[test]
-fn c10_c11_lenient_default_accepts_any_escape_strict_obfs4proxy_rejects() {
+fn lenient_default_accepts_any_escape_strict_obfs4proxy_rejects() {
     const STRICT_ALLOWED: &str = r"\\ \= \;";
     let cases: &[(&str, Pairs, Error)] = &[
         (
@@ -206,16 +212,20 @@ fn parse_bytes_reports_invalid_utf8_offset() {
 }
 
 /// Encoder vectors as `(pairs, Escaping::Spec output, Escaping::Minimal output)`.
-/// C1 (spec example), C3 (tor's escape function, on a value), C4 (Arti), C12, F1.
+/// The spec's example (`pt-spec.txt` section 3.5), tor's escape function (`test_util.c`
+/// `test_util_escape_string_socks`, applied to a value), Arti's `proxied.rs`
+/// `setting_encoding` (behaviours: `socks-args-escape-set`, `socks-args-equals-in-value`,
+/// `socks-args-key-with-equals`).
 const ENCODE: &[(Pairs, &str, &str)] = &[
     (&[], "", ""),
-    // C1
+    // The spec's example.
     (
         &[("shared-secret", "rahasia"), ("secrets-file", "/tmp/blob")],
         "shared-secret=rahasia;secrets-file=/tmp/blob",
         "shared-secret=rahasia;secrets-file=/tmp/blob",
     ),
-    // C3, tor's `tor_escape_str_for_pt_args(s, ";\\")` applied to the value.
+    // tor's `test_util_escape_string_socks`: `tor_escape_str_for_pt_args(s, ";\\")` applied
+    // to the value.
     (
         &[("k", r"This is a backslash: \")],
         r"k=This is a backslash: \\",
@@ -229,7 +239,7 @@ const ENCODE: &[(Pairs, &str, &str)] = &[
     (&[("k", "")], "k=", "k="),
     (&[("k", r";\;\")], r"k=\;\\\;\\", r"k=\;\\\;\\"),
     (&[("k", ";")], r"k=\;", r"k=\;"),
-    // C4 (Arti `setting_encoding`)
+    // Arti's `setting_encoding`.
     (&[("hello", "world")], "hello=world", "hello=world"),
     (
         &[("hey", "verden"), ("hello", "world"), ("selv", "tak")],
@@ -246,10 +256,12 @@ const ENCODE: &[(Pairs, &str, &str)] = &[
         r"equals\=sign=semi\;colon;also=back\\slash",
         r"equals\=sign=semi\;colon;also=back\\slash",
     ),
-    // C12/F1: '=' in a value: escaped by the spec, sent as-is by tor and Arti.
+    // '=' in a value: escaped by the spec, sent as-is by tor and Arti (behaviours:
+    // `socks-args-equals-in-value`).
     (&[("k", "a=b")], r"k=a\=b", "k=a=b"),
     (&[("k", "=")], r"k=\=", "k=="),
-    // C5: Arti refuses a key with '='; we escape it (goptlib reads `a\=b=c` as key `a=b`, C9).
+    // Arti refuses a key with '='; we escape it, and goptlib reads `a\=b=c` as key `a=b`
+    // (behaviours: `socks-args-key-with-equals`).
     (&[("a=b", "c")], r"a\=b=c", r"a\=b=c"),
     // Order and duplicates are kept.
     (

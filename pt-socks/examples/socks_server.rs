@@ -1,5 +1,5 @@
 //! A SOCKS5 server handshake over an in-memory buffer, fed as tor sends it (one small write
-//! per field, as in `shared/fixtures/tor-client/main/socks/fake5-127.0.0.1_9.hex`), with an
+//! per field, as in `testdata/tor-client/main/socks/fake5-127.0.0.1_9.hex`), with an
 //! in-memory client on the other side for the second run.
 //!
 //! Run with `cargo run -p pt-socks --example socks_server`.

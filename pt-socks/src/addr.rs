@@ -82,11 +82,13 @@ pub enum Target<'a> {
 }
 
 impl<'a> Target<'a> {
-    /// `0.0.0.0:0`, the bound address every PT server replies with (D15).
+    /// `0.0.0.0:0`, the bound address every PT server replies with (behaviours:
+    /// `socks-bound-address`).
     pub const UNSPECIFIED: Target<'static> =
         Target::Ip(SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0));
 
-    /// `[::]:0`, the "bound transport" destination of the 2016 PT 2.0 work (pt2-dispatcher 4.1).
+    /// `[::]:0`, the "bound transport" destination of the 2016 "Pluggable Transports Work In
+    /// Progress" document, kept by no released spec (behaviours: `pt2-json-block-framing`).
     pub const BOUND_TRANSPORT: Target<'static> = Target::Ip(SocketAddr::V6(SocketAddrV6::new(
         Ipv6Addr::UNSPECIFIED,
         0,

@@ -52,8 +52,9 @@ pub enum Auth<'c> {
 impl<'c> Auth<'c> {
     /// The credentials that carry encoded PT arguments (from
     /// [`pt_args::socks::encode`] or `BridgeLine::socks_args`) exactly as tor and Arti send
-    /// them (D3-D7): SOCKS5 splits them with [`pt_args::socks::to_rfc1929`] (empty: no auth;
-    /// over 510 bytes: an error); SOCKS4 puts them whole in USERID (a NUL byte is an error).
+    /// them: SOCKS5 splits them with [`pt_args::socks::to_rfc1929`] (empty: no auth; over 510
+    /// bytes: an error; behaviours: `rfc1929-split-at-255`); SOCKS4 puts them whole in USERID (a
+    /// NUL byte is an error; behaviours: `socks4-userid-whole-args`).
     pub fn from_pt_args(encoded: &'c [u8], version: Version) -> Result<Self, Error> {
         match version {
             Version::Socks5 => Ok(match UserPass::from_pt_args(encoded)? {
@@ -81,11 +82,13 @@ impl<'c> Auth<'c> {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Options {
-    /// Also offer no-auth next to user/pass or JSON, as tor does (`05 02 00 02`, D1). If the
-    /// server then picks no-auth, the credentials are silently not sent (D2). Default: off,
-    /// so that a server that cannot take the arguments fails the handshake instead.
+    /// Also offer no-auth next to user/pass or JSON, as tor does (`05 02 00 02`). If the
+    /// server then picks no-auth, the credentials are silently not sent. Default: off, so that
+    /// a server that cannot take the arguments fails the handshake instead (behaviours:
+    /// `socks5-client-method-offer`).
     pub offer_no_auth: bool,
-    /// Check reply version bytes (`05`, `01`, SOCKS4 `00` or `04`); tor does not (D9).
+    /// Check reply version bytes (`05`, `01`, SOCKS4 `00` or `04`); tor does not (behaviours:
+    /// `socks-client-reply-leniency`).
     pub strict: bool,
 }
 

@@ -59,7 +59,8 @@ pub enum ErrorKind {
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
-    /// The first byte of the connection was neither `04` nor `05`. No reply is sent (D10).
+    /// The first byte of the connection was neither `04` nor `05`. No reply is sent
+    /// (behaviours: `socks-bad-version-reply`).
     #[error("unknown SOCKS version {found:#04x} at byte 0: expected 0x04 or 0x05")]
     UnknownVersion {
         /// The byte received.
@@ -78,13 +79,15 @@ pub enum Error {
         /// How many methods the client offered.
         offered: usize,
     },
-    /// The RFC 1929 sub-negotiation did not start with `01`. Replies `01 01` (D11).
+    /// The RFC 1929 sub-negotiation did not start with `01`. Replies `01 01`, as goptlib does
+    /// (its `socks_test.go` `TestRFC1929InvalidVersion`).
     #[error("bad RFC 1929 version {found:#04x} at byte 0: expected 0x01")]
     BadAuthVersion {
         /// The byte received.
         found: u8,
     },
-    /// An RFC 1929 field was empty and the strict policy forbids it. Replies `01 01` (D11).
+    /// An RFC 1929 field was empty and the strict policy forbids it. Replies `01 01`
+    /// (behaviours: `rfc1929-empty-fields`).
     #[error("empty RFC 1929 {field}: the strict policy expects 1 to 255 bytes")]
     EmptyAuthField {
         /// `"UNAME"` or `"PASSWD"`.
@@ -110,13 +113,15 @@ pub enum Error {
         /// The policy's maximum.
         max: u32,
     },
-    /// A SOCKS5 request did not start with `05`. Replies `05 01 ...` as goptlib does (D12).
+    /// A SOCKS5 request did not start with `05`. Replies `05 01 ...` as goptlib does
+    /// (behaviours: `socks-bad-version-reply`).
     #[error("bad SOCKS5 request version {found:#04x} at byte 0: expected 0x05")]
     BadRequestVersion {
         /// The byte received.
         found: u8,
     },
-    /// The strict policy found a non-zero RSV byte in a request. Replies `05 01 ...` (D12).
+    /// The strict policy found a non-zero RSV byte in a request. Replies `05 01 ...`
+    /// (behaviours: `socks5-rsv-byte`).
     #[error("reserved byte {found:#04x} at byte 2: the strict policy expects 0x00")]
     NonZeroReserved {
         /// The byte received.
@@ -148,7 +153,8 @@ pub enum Error {
         /// Its offset in the message.
         offset: usize,
     },
-    /// A domain name of length 0. Replies `05 01 ...` (as obfs4proxy, D18) or `00 5B ...`.
+    /// A domain name of length 0. Replies `05 01 ...` (as obfs4proxy does) or `00 5B ...`
+    /// (behaviours: `socks5-empty-domain`).
     #[error("empty domain name in a {version} message")]
     EmptyDomain {
         /// The protocol version of the message.
@@ -186,7 +192,8 @@ pub enum Error {
         /// The REP byte (SOCKS5) or CD byte (SOCKS4, 0x5B-0x5D).
         code: u8,
     },
-    /// Client side, strict: a reply's version byte was wrong (tor does not check it, D9).
+    /// Client side, strict: a reply's version byte was wrong (tor does not check it;
+    /// behaviours: `socks-client-reply-leniency`).
     #[error("bad reply version {found:#04x}: expected {expected:#04x}")]
     BadReplyVersion {
         /// The byte received.
@@ -250,8 +257,8 @@ pub enum Error {
 impl Error {
     /// The bytes the server machine wrote into the output buffer before returning this error:
     /// `05 FF`, `01 01`, `05 07 00 01 0.0.0.0:0`, `00 5B 0000 00000000`, ... Empty when the
-    /// server closes without a reply (an unknown first byte, D10), and for client-side, encoding
-    /// and usage errors.
+    /// server closes without a reply (an unknown first byte; behaviours:
+    /// `socks-bad-version-reply`), and for client-side, encoding and usage errors.
     pub fn reply(&self) -> &'static [u8] {
         use Version::{Socks4, Socks5};
         match self {

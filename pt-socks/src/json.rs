@@ -1,4 +1,4 @@
-//! The PT 2.x JSON parameter block (SOCKS5 method `09`, pt2-dispatcher section 4.1).
+//! The PT 2.x JSON parameter block (SOCKS5 method `09`; behaviours: `pt2-json-block-framing`).
 //!
 //! After the server selects method `09`, the client sends a 4-byte big-endian length and that
 //! many bytes of UTF-8 JSON (an object), then goes straight on to the request: there is no

@@ -72,24 +72,41 @@
 //!
 //! # Where the references disagree
 //!
+//! For what tor, goptlib, Arti, obfs4proxy, the PT specs and the PT 2.x dispatcher each do,
+//! with their sources, and the tests that pin our choice, see `docs/behaviours.md` in the
+//! repository. Each bullet names its rows there, and the code cites rows as
+//! (behaviours: `row-id`).
+//!
 //! - **Method preference.** tor offers `05 02 00 02` and silently drops the args if the server
-//!   picks `00` (D1, D2), so the default [`server::Policy`] prefers user/pass, then `09`, then
-//!   no-auth, as goptlib does (D10). Psiphon prefers no-auth (H6): reorder
-//!   [`server::Policy::methods`].
-//! - **Empty RFC 1929 fields.** goptlib and obfs4proxy reply `01 01`; Arti accepts them (D11,
-//!   D21). We accept them unless [`server::Policy::strict`] is set.
-//! - **RSV byte.** goptlib fails a non-zero RSV with `05 01`, Arti ignores it (D12, D21): we
-//!   ignore it unless strict.
-//! - **Bad request version.** A bad first byte closes without a reply (D10); a bad version in the
-//!   request after a SOCKS5 greeting gets goptlib's `05 01` (D12).
-//! - **Empty domain.** goptlib closes silently, obfs4proxy replies `05 01` (D14, D18): we reply.
-//! - **Bound address.** Every reply without an address uses `0.0.0.0:0` (goptlib, obfs4proxy, the
-//!   dispatcher and the tor fixtures), not Arti's `[::]:0` for IPv6 requests (D22).
-//! - **Pipelining.** goptlib fails when bytes follow a message (D16); we hand them back.
-//! - **Replies seen by the client.** tor does not check reply version bytes (D9); neither do we
-//!   unless [`client::Options::strict`] is set.
+//!   picks `00`, so the default [`server::Policy`] prefers user/pass, then `09`, then no-auth,
+//!   as goptlib does. Psiphon prefers no-auth: reorder [`server::Policy::methods`] (behaviours:
+//!   `socks5-method-preference`).
+//! - **Empty RFC 1929 fields.** goptlib and obfs4proxy reply `01 01`; Arti accepts them. We
+//!   accept them unless [`server::Policy::strict`] is set (behaviours: `rfc1929-empty-fields`).
+//! - **RSV byte.** goptlib fails a non-zero RSV with `05 01`, Arti ignores it: we ignore it
+//!   unless strict (behaviours: `socks5-rsv-byte`).
+//! - **Bad request version.** A bad first byte closes without a reply; a bad version in the
+//!   request after a SOCKS5 greeting gets goptlib's `05 01` (behaviours:
+//!   `socks-bad-version-reply`).
+//! - **Empty domain.** goptlib closes silently, obfs4proxy replies `05 01`: we reply
+//!   (behaviours: `socks5-empty-domain`).
+//! - **Bound address.** Every reply without an address uses `0.0.0.0:0` (goptlib, obfs4proxy,
+//!   the dispatcher), not Arti's `[::]:0` for IPv6 requests (behaviours: `socks-bound-address`).
+//! - **Pipelining.** goptlib and obfs4proxy fail when bytes follow a message; we hand them back
+//!   (behaviours: `socks-pipelined-data`).
+//! - **SOCKS4.** Every failure is `5B`, as Arti sends (behaviours: `socks4-reply-codes`); the PT
+//!   args travel whole in USERID (behaviours: `socks4-userid-whole-args`).
+//! - **PT args in RFC 1929.** Split and joined exactly as tor and Arti do (behaviours:
+//!   `rfc1929-nul-password-up-to-255`, `rfc1929-split-at-255`, `rfc1929-nul-password-marker`).
+//! - **Client greeting.** We offer only the method that carries the args; tor's `00 02` is
+//!   [`client::Options::offer_no_auth`] (behaviours: `socks5-client-method-offer`).
+//! - **Replies seen by the client.** tor does not check reply version bytes; neither do we
+//!   unless [`client::Options::strict`] is set (behaviours: `socks-client-reply-leniency`).
 //! - **JSON block errors.** The PT 2.x codes `0x10`-`0x13` are sent as the REP byte of a SOCKS5
-//!   reply (the only reading that fits the spec, pt2-dispatcher 4.1); the dispatcher just closes.
+//!   reply, the only reading that fits the spec; the dispatcher just closes (behaviours:
+//!   `pt2-json-block-framing`, `pt2-json-error-codes`).
+//! - **HTTP proxy credentials.** tor writes the userinfo of `TOR_PT_PROXY` raw, so it is split
+//!   at its first `:` and never percent-decoded (behaviours: `http-proxy-userinfo-raw`).
 //!
 //! # Features
 //!

@@ -6,8 +6,9 @@
 //! ```
 //!
 //! The RFC asks for 1 to 255 bytes per field; goptlib and obfs4proxy refuse empty fields, Arti
-//! accepts them (D11, D21). The parser accepts them; the server machine refuses them under its
-//! strict policy. PT 1.0 puts the per-connection arguments here (see [`UserPass::pt_args`]).
+//! accepts them (behaviours: `rfc1929-empty-fields`). The parser accepts them; the server
+//! machine refuses them under its strict policy. PT 1.0 puts the per-connection arguments here
+//! (see [`UserPass::pt_args`]).
 //!
 //! ```
 //! use pt_socks::{Encode, Parse, Parsed};
@@ -38,7 +39,8 @@ pub struct UserPass<'a> {
 }
 
 impl<'a> UserPass<'a> {
-    /// Fields carrying encoded PT arguments, split exactly as tor and Arti split them (D3-D5):
+    /// Fields carrying encoded PT arguments, split exactly as tor and Arti split them
+    /// (behaviours: `rfc1929-nul-password-up-to-255`, `rfc1929-split-at-255`):
     /// up to 255 bytes go in UNAME with PASSWD = one NUL byte; 256 to 510 bytes are cut at byte
     /// 255; `None` for empty arguments (offer no-auth instead); longer is an error.
     pub fn from_pt_args(encoded: &'a [u8]) -> Result<Option<Self>, Error> {
@@ -49,8 +51,8 @@ impl<'a> UserPass<'a> {
     }
 
     /// The PT arguments these fields carry: UNAME + PASSWD joined unless PASSWD is the single
-    /// NUL byte (D6), then parsed with `policy`. Borrows from UNAME when nothing was joined and
-    /// nothing needed unescaping.
+    /// NUL byte (behaviours: `rfc1929-nul-password-marker`), then parsed with `policy`. Borrows
+    /// from UNAME when nothing was joined and nothing needed unescaping.
     pub fn pt_args(
         &self,
         policy: pt_args::socks::Policy,
@@ -124,7 +126,8 @@ impl Status {
 }
 
 impl Parse<'_> for Status {
-    /// Parses `VER STATUS`; the version byte is not checked (tor does not, D9).
+    /// Parses `VER STATUS`; the version byte is not checked (tor does not; behaviours:
+    /// `socks-client-reply-leniency`).
     fn parse(input: &[u8]) -> Result<Parsed<Self>, Error> {
         match input {
             [_, s, ..] => Ok(Parsed::Complete {

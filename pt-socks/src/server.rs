@@ -86,7 +86,8 @@ pub struct Methods {
 
 impl Methods {
     /// User/pass, then the JSON block, then no-auth: tor offers `00 02` and drops the args if
-    /// the server picks `00` (D2), so user/pass must win (goptlib's order, D10).
+    /// the server picks `00`, so user/pass must win (goptlib's order; behaviours:
+    /// `socks5-method-preference`).
     pub const PT: Methods = Methods {
         list: [
             Method::USER_PASS,
@@ -210,8 +211,8 @@ impl<'a> Credentials<'a> {
     }
 
     /// The PT 1.0 per-connection arguments: UNAME + PASSWD joined unless PASSWD is the single
-    /// NUL byte (D6), or the USERID, parsed with `policy` by [`pt_args::socks`]. `None` for the
-    /// JSON block, which is not a `k=v` list.
+    /// NUL byte (behaviours: `rfc1929-nul-password-marker`), or the USERID, parsed with
+    /// `policy` by [`pt_args::socks`]. `None` for the JSON block, which is not a `k=v` list.
     pub fn pt_args(
         &self,
         policy: pt_args::socks::Policy,

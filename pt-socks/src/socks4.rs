@@ -6,8 +6,8 @@
 //! reply    VN=00 CD DSTPORT(2) DSTIP(4)    CD: 5A granted, 5B rejected, 5C, 5D identd
 //! ```
 //!
-//! tor sends plain SOCKS4 to a PT, with the whole PT argument string in USERID (D7; no 255-byte
-//! split, no NUL allowed).
+//! tor sends plain SOCKS4 to a PT, with the whole PT argument string in USERID (no 255-byte
+//! split, no NUL allowed; behaviours: `socks4-userid-whole-args`).
 //!
 //! ```
 //! use pt_socks::{Parse, Parsed, Target};
@@ -234,7 +234,7 @@ impl Code {
     /// `5D`: rejected, identd disagrees with the USERID.
     pub const IDENTD_MISMATCH: Code = Code(0x5D);
 
-    /// Whether the request was granted (tor's test: CD == 5A, D9).
+    /// Whether the request was granted (tor's test: CD == 5A; behaviours: `socks4-reply-codes`).
     pub const fn is_success(self) -> bool {
         self.0 == 0x5A
     }
@@ -250,7 +250,8 @@ pub struct Reply {
 }
 
 impl Reply {
-    /// A reply with `0.0.0.0:0`, what PTs send (`00 5A 0000 00000000` in the tor fixtures).
+    /// A reply with `0.0.0.0:0`, what PTs send (`00 5A 0000 00000000` in the recorded tor
+    /// transcripts, `testdata/tor-client/main/socks/fake4-*.hex`).
     pub const fn new(code: Code) -> Self {
         Reply {
             code,
@@ -260,7 +261,8 @@ impl Reply {
 }
 
 impl Parse<'_> for Reply {
-    /// Parses the 8-byte reply; the version byte is not checked (tor does not, D9).
+    /// Parses the 8-byte reply; the version byte is not checked (tor does not; behaviours:
+    /// `socks-client-reply-leniency`).
     fn parse(input: &[u8]) -> Result<Parsed<Self>, Error> {
         match (byte(input, 1), be16(input, 2), four(input, 4)) {
             (Some(code), Some(port), Some(ip)) => Ok(Parsed::Complete {

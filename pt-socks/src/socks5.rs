@@ -129,8 +129,8 @@ pub struct MethodSelection {
 }
 
 impl Parse<'_> for MethodSelection {
-    /// Parses `VER METHOD`. The version byte is not checked (tor does not, D9); the client
-    /// machine checks it under its strict option.
+    /// Parses `VER METHOD`. The version byte is not checked (tor does not; behaviours:
+    /// `socks-client-reply-leniency`); the client machine checks it under its strict option.
     fn parse(input: &[u8]) -> Result<Parsed<Self>, Error> {
         match input {
             [_, m, ..] => Ok(Parsed::Complete {
@@ -209,8 +209,8 @@ impl Request<'_> {
 impl<'a> Parse<'a> for Request<'a> {
     /// Parses a request. Errors are checked as soon as the byte is there: version
     /// ([`Error::BadRequestVersion`]), command ([`Error::UnsupportedCommand`]), address type
-    /// ([`Error::UnsupportedAddressType`]), empty domain. The RSV byte is ignored (Arti, D21);
-    /// the server machine checks it under its strict policy.
+    /// ([`Error::UnsupportedAddressType`]), empty domain. The RSV byte is ignored, as Arti does;
+    /// the server machine checks it under its strict policy (behaviours: `socks5-rsv-byte`).
     fn parse(input: &'a [u8]) -> Result<Parsed<Self>, Error> {
         match byte(input, 0) {
             None => return Ok(Parsed::need(5, 0)),
@@ -287,9 +287,10 @@ impl ReplyCode {
         self.0 == 0
     }
 
-    /// The code obfs4proxy and the dispatcher send for a failed connect (D18, pt2-dispatcher 4.1):
-    /// network unreachable 03, host unreachable 04, refused or reset 05, timed out 06, address
-    /// not available 08, permission denied 02, anything else 01.
+    /// The code obfs4proxy and shapeshifter-dispatcher send for a failed connect (their
+    /// `common/socks5/socks5.go` `ErrorToReplyCode`; permission denied is the dispatcher's
+    /// addition): network unreachable 03, host unreachable 04, refused or reset 05, timed out 06,
+    /// address not available 08, permission denied 02, anything else 01.
     #[cfg(feature = "std")]
     pub fn from_io_error_kind(kind: std::io::ErrorKind) -> Self {
         use std::io::ErrorKind as K;
@@ -325,8 +326,8 @@ impl Reply<'_> {
 }
 
 impl<'a> Parse<'a> for Reply<'a> {
-    /// Parses a reply. The version and RSV bytes are not checked (tor does not, D9); ATYP 1, 3
-    /// and 4 are accepted.
+    /// Parses a reply. The version and RSV bytes are not checked (tor does not; behaviours:
+    /// `socks-client-reply-leniency`); ATYP 1, 3 and 4 are accepted.
     fn parse(input: &'a [u8]) -> Result<Parsed<Self>, Error> {
         let Some(code) = byte(input, 1) else {
             return Ok(Parsed::need(5, input.len()));

@@ -1,4 +1,4 @@
-//! Every SOCKS transcript in `shared/fixtures` replayed byte for byte: through our server
+//! Every SOCKS transcript in `testdata/` (recorded from tor 0.4.9.11 and obfs4proxy 0.0.14) replayed byte for byte: through our server
 //! machine (as tor's peer, and as obfs4proxy's replacement) and through our client machine (as
 //! tor, and as the obfs4proxy test client).
 
@@ -184,7 +184,7 @@ fn tor_jsonl_fields_through_server_and_client() {
                     run.creds.as_ref().unwrap(),
                     &(u.clone().into_bytes(), p.clone().into_bytes())
                 );
-                // The PT args parse back out of the fields (D6).
+                // The PT args parse back out of the fields (behaviours: `rfc1929-nul-password-marker`).
                 let up = UserPass {
                     uname: u.as_bytes(),
                     passwd: p.as_bytes(),

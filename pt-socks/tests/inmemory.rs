@@ -1,6 +1,6 @@
 //! In-memory client <-> server runs for every version and auth method, and the PT-args
-//! credential boundaries (0, 1, 254, 255, 256, 509, 510, 511 bytes, and the 384-byte snowflake
-//! string of reference G4/G5).
+//! credential boundaries (0, 1, 254, 255, 256, 509, 510, 511 bytes, and the 384-byte string
+//! tor sends for Tor Browser's built-in snowflake bridge; behaviours: `rfc1929-split-at-255`).
 
 mod common;
 
@@ -10,8 +10,8 @@ use pt_socks::server::{self, Credentials, Policy};
 use pt_socks::socks5::{Command, ReplyCode};
 use pt_socks::{Error, Target, Version};
 
-/// Tor Browser's snowflake line (G4 with the full `ice=` list; the same one pt-args and the
-/// benches use).
+/// Tor Browser's built-in snowflake bridge line (tor-browser-build,
+/// `projects/tor-expert-bundle/pt_config.json`; the same one pt-args and the benches use).
 const SNOWFLAKE: &str = "snowflake 192.0.2.3:80 2B280B23E1107BB62ABFC40DDCC8824814F80A72 \
 fingerprint=2B280B23E1107BB62ABFC40DDCC8824814F80A72 url=https://1098762253.rsc.cdn77.org/ \
 fronts=www.cdn77.com,www.phpmyadmin.net \
@@ -21,7 +21,8 @@ stun:stun.bethesda.net:3478,stun:stun.nextcloud.com:443 utls-imitate=hellorandom
 
 #[derive(Debug, PartialEq)]
 struct Outcome {
-    /// The credentials bytes the server saw, joined per D6 (or the USERID / JSON).
+    /// The credentials bytes the server saw, joined (behaviours: `rfc1929-nul-password-marker`),
+    /// or the USERID / JSON.
     creds: Option<Vec<u8>>,
     target: Option<String>,
     client: Result<String, Error>,
@@ -252,7 +253,8 @@ fn client_protocol_violations() {
             expected: 5
         })
     );
-    // tor-style leniency by default: the reply version byte is not checked (D9).
+    // tor-style leniency by default: the reply version byte is not checked (behaviours:
+    // `socks-client-reply-leniency`).
     let mut c = client::Handshake::new(Version::Socks5, ip("192.0.2.1:1"), Auth::None).unwrap();
     c.advance(&[], &mut out).unwrap();
     let p = c
@@ -294,7 +296,8 @@ fn args_of_len(len: usize) -> Vec<u8> {
 fn credential_boundaries() {
     for len in [0, 1, 254, 255, 256, 509, 510, 511] {
         let args = args_of_len(len);
-        // SOCKS5: the tor/Arti split (D3-D5).
+        // SOCKS5: the tor/Arti split (behaviours: `rfc1929-nul-password-up-to-255`,
+        // `rfc1929-split-at-255`).
         let auth = Auth::from_pt_args(&args, Version::Socks5);
         if len > 510 {
             assert!(matches!(
@@ -318,13 +321,15 @@ fn credential_boundaries() {
             assert_eq!(o.creds, (len > 0).then(|| args.clone()), "{len}");
             assert!(o.client.is_ok());
         }
-        // SOCKS4: the whole string in USERID, no split.
+        // SOCKS4: the whole string in USERID, no split (behaviours: `socks4-userid-whole-args`).
         let auth = Auth::from_pt_args(&args, Version::Socks4).unwrap();
         let mut c = client::Handshake::new(Version::Socks4, ip("192.0.2.1:80"), auth).unwrap();
         let o = run(&mut c, Policy::default(), true, ReplyCode::SUCCEEDED, 7);
         assert_eq!(o.creds, (len > 0).then(|| args.clone()), "SOCKS4 {len}");
     }
-    // D5: "\0" with SOCKS5 is ambiguous with the no-password marker: (00, 00), read back as "".
+    // "\0" with SOCKS5 is ambiguous with the no-password marker: (00, 00), as Arti's
+    // `split_settings` has it; it reads back as "\0" only because UNAME holds it (behaviours:
+    // `rfc1929-nul-password-marker`).
     let Auth::UserPass(up) = Auth::from_pt_args(b"\0", Version::Socks5).unwrap() else {
         panic!()
     };
@@ -354,7 +359,7 @@ fn snowflake_384_bytes() {
         std::str::from_utf8(up.uname)
             .unwrap()
             .ends_with("stun.mixvo"),
-        "G5"
+        "UNAME ends inside stun.mixvoip.com"
     );
     for step in [1, 5, 1000] {
         let mut c = client::Handshake::new(Version::Socks5, Target::Ip(line.addr()), auth).unwrap();

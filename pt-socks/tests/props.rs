@@ -152,7 +152,9 @@ proptest! {
         check(&socks4::Reply { code: socks4::Code(code), bound: SocketAddrV4::new(ip, port) }, |w| socks4::Reply::parse(w))?;
     }
 
-    /// Every chunking of the perf-anchor inputs and of a SOCKS4a request gives the same run.
+    /// Every chunking of `inputs()` gives the same run: the SOCKS5 and SOCKS4a handshakes of
+    /// `benches/benches/socks.rs` (the 86-byte obfs4 arguments, CONNECT example.com:443), a JSON
+    /// block and a no-auth CONNECT to `[::]:0`.
     #[test]
     fn chunkings_agree(cuts in proptest::collection::vec(any::<prop::sample::Index>(), 0..12), which in 0usize..4) {
         let input = inputs()[which].clone();

@@ -1,5 +1,7 @@
-//! Reference section D as tables: goptlib's server vectors (D10-D15), obfs4proxy's (D18),
-//! Arti's (D20-D22) and tor's client behaviour (D1-D9).
+//! The SOCKS server machine against its references, as tables: goptlib's server vectors (its
+//! `socks_test.go`: `TestAuth*`, `TestRFC1929*`, `TestRequest*`, `TestResponseNil`),
+//! obfs4proxy's replies (`common/socks5/socks5.go`) and Arti's (`crates/tor-socksproto`).
+//! Where they disagree, the rows of `docs/behaviours.md` named below say which one we follow.
 
 mod common;
 use common::{hex, run_server, run_server_whole};
@@ -12,9 +14,10 @@ fn pol() -> Policy {
     Policy::default()
 }
 
-/// D10: method negotiation. (input, reply written, error)
+/// Method negotiation: goptlib's `TestAuth*` vectors (behaviours: `socks5-method-preference`,
+/// `socks-bad-version-reply`). (input, reply written, error)
 #[test]
-fn d10_method_negotiation() {
+fn method_negotiation() {
     let table: &[(&str, &str, Option<Error>)] = &[
         ("03 01 00", "", Some(Error::UnknownVersion { found: 3 })),
         (
@@ -31,7 +34,7 @@ fn d10_method_negotiation() {
             Some(Error::NoAcceptableMethod { offered: 1 }),
         ),
         ("05 03 00 01 02", "05 02", None),
-        // Arti D21: 05 02 99 88 (no usable method)
+        // Arti's `handshake/proxy.rs` test: 05 02 99 88 (no usable method)
         (
             "05 02 99 88",
             "05 ff",
@@ -48,9 +51,10 @@ fn d10_method_negotiation() {
     }
 }
 
-/// D11: RFC 1929 sub-negotiation (after `05 01 02` -> `05 02`).
+/// RFC 1929 sub-negotiation (after `05 01 02` -> `05 02`): goptlib's `TestRFC1929*` vectors
+/// (behaviours: `rfc1929-empty-fields`).
 #[test]
-fn d11_rfc1929() {
+fn rfc1929_subnegotiation() {
     let pre = "05 01 02";
     // (auth bytes, policy strict?, accept?, expected output after 05 02, error)
     let table: &[(&str, bool, bool, &str, Option<Error>)] = &[
@@ -75,7 +79,7 @@ fn d11_rfc1929() {
             "01 01",
             Some(Error::EmptyAuthField { field: "PASSWD" }),
         ),
-        // Arti (D21) accepts empty fields: the default policy hands them to the caller.
+        // Arti accepts empty fields: the default policy hands them to the caller.
         (
             "01 00 05 6162636465 05 01 00 01 7f000001 235a",
             false,
@@ -113,14 +117,16 @@ fn d11_rfc1929() {
     let (u, p) = run.creds.unwrap();
     let args = pt_args::socks::parse_rfc1929(&u, &p, pt_args::socks::Policy::Lenient).unwrap();
     assert_eq!(args.get("key"), Some("value"));
-    // D11: EOF after the version byte: no reply, just NeedInput.
+    // EOF after the version byte: goptlib sends no reply; we just need more input.
     let run = run_server(pol(), &[&hex("05 01 02 01")], true, None);
     assert_eq!((run.out, run.error), (hex("05 02"), None));
 }
 
-/// D12-D14: request errors and successes (after no-auth).
+/// Request errors and successes (after no-auth): goptlib's `TestRequestInvalidHdr`,
+/// `TestRequestIPv4`, `TestRequestIPv6`, `TestRequestFQDN` (behaviours: `socks5-rsv-byte`,
+/// `socks-bad-version-reply`, `socks5-empty-domain`).
 #[test]
-fn d12_d14_requests() {
+fn requests() {
     let pre = "05 01 00";
     let table: &[(&str, &str, Option<Error>, Option<&str>)] = &[
         (
@@ -169,7 +175,7 @@ fn d12_d14_requests() {
             None,
             Some("example.com:9050"),
         ),
-        // D14/D18: empty domain -> general failure (obfs4proxy replies; goptlib closes).
+        // Empty domain -> general failure (obfs4proxy replies; goptlib closes).
         (
             "05 01 00 03 00 235a",
             "05 01 00 01 00000000 0000",
@@ -214,14 +220,15 @@ fn d12_d14_requests() {
     let run = run_server_whole(strict, &hex("05 01 00 05 01 30 01 7f000001 235a"));
     assert_eq!(run.out, hex("05 00 05 01 00 01 00000000 0000"));
     assert_eq!(run.error, Some(Error::NonZeroReserved { found: 0x30 }));
-    // A truncated address gets nothing: it is just incomplete (D14).
+    // A truncated address gets nothing: it is just incomplete (goptlib sends nothing either).
     let run = run_server_whole(pol(), &hex("05 01 00 05 01 00 01 7f00"));
     assert_eq!((run.out, run.error), (hex("05 00"), None));
 }
 
-/// D15, D22: the reply every PT sends; any failure code; SOCKS4 maps to 5A/5B.
+/// The reply every PT sends (goptlib's `TestResponseNil`), for an IPv6 request too; any failure
+/// code; SOCKS4 maps to 5A/5B (behaviours: `socks-bound-address`, `socks4-reply-codes`).
 #[test]
-fn d15_d22_replies() {
+fn replies() {
     for code in 0u8..=8 {
         let run = run_server(
             pol(),
@@ -237,7 +244,8 @@ fn d15_d22_replies() {
         );
         assert_eq!(run.done, code == 0);
     }
-    // D21: SOCKS4 to 203.0.113.7:80 with an empty USERID; a rejection is 5B.
+    // Arti's `handshake/proxy.rs` test: SOCKS4 to 203.0.113.7:80 with an empty USERID; a
+    // rejection is 5B.
     let run = run_server(
         pol(),
         &[&hex("04 01 0050 CB007107 00")],
@@ -246,10 +254,11 @@ fn d15_d22_replies() {
     );
     assert_eq!(run.request.unwrap().2, "203.0.113.7:80");
     assert_eq!(run.out, hex("00 5b 0000 00000000"));
-    assert!(run.creds.is_none(), "empty USERID is no-auth (D21)");
+    assert!(run.creds.is_none(), "empty USERID is no-auth (as in Arti)");
 }
 
-/// D19, D21: SOCKS4a when the IP is 0.0.0.x with x != 0.
+/// SOCKS4a when the IP is 0.0.0.x with x != 0, as goptlib 0.5's `socks.go` and Arti's
+/// `handshake/proxy.rs` read it.
 #[test]
 fn socks4a() {
     let run = run_server_whole(
@@ -346,7 +355,7 @@ fn policy_switches() {
             })
         )
     );
-    // Psiphon's order (H6): no-auth first.
+    // Psiphon's order: no-auth first (behaviours: `socks5-method-preference`).
     let mut p = pol();
     p.methods = pt_socks::server::Methods::new(&[
         pt_socks::socks5::Method::NO_AUTH,
@@ -390,7 +399,8 @@ fn policy_switches() {
     );
 }
 
-/// PT 2.x JSON block (method 09) and the legacy 80 (pt2-dispatcher 4.1).
+/// PT 2.x JSON block (method 09) and the legacy 80 (behaviours: `pt2-json-block-framing`,
+/// `pt2-json-error-codes`).
 #[test]
 fn json_block() {
     let json = br#"{"shared-secret": "rahasia", "secrets-file": "/tmp/blob"}"#;

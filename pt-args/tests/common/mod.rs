@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use pt_args::Args;
 use pt_args::options::ServerTransportOptions;
 
-/// `/work/shared/fixtures` seen from this crate: `../shared` beside the repository root.
-pub(crate) const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/fixtures");
+/// The repository's `testdata/` folder (recorded transcripts; see `testdata/README.md`).
+pub(crate) const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata");
 
 /// The path of a fixture file, relative to [`FIXTURES`].
 pub(crate) fn fixture_path(rel: &str) -> PathBuf {
@@ -19,8 +19,8 @@ pub(crate) fn read_fixture(rel: &str) -> String {
     let path = fixture_path(rel);
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
-            "fixture {} is missing or unreadable ({e}); the shared fixtures must sit at \
-             ../shared beside the repository root",
+            "fixture {} is missing or unreadable ({e}); every file the tests read is \
+             committed under testdata/ at the repository root",
             path.display()
         )
     })

@@ -14,16 +14,17 @@ pub fn hex(s: &str) -> Vec<u8> {
         .collect()
 }
 
-/// The fixtures folder: `shared/` sits beside the workspace.
+/// The repository's `testdata/` folder (recorded transcripts; see `testdata/README.md`).
 pub fn fixtures() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures")
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata")
 }
 
 /// What a scripted server run saw and wrote.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct ServerRun {
     pub out: Vec<u8>,
-    /// Joined credentials: UNAME+PASSWD (raw, not joined by the D6 rule), USERID or JSON.
+    /// Joined credentials: UNAME+PASSWD (raw, not joined by the NUL-password
+    /// rule, behaviours: `rfc1929-nul-password-marker`), USERID or JSON.
     pub creds: Option<(Vec<u8>, Vec<u8>)>,
     pub request: Option<(Version, Command, String)>,
     pub leftover: Vec<u8>,
