@@ -1,10 +1,32 @@
 //! HTTP CONNECT client codec, for a PT behind `TOR_PT_PROXY=http://[user:pass@]host:port`.
 //!
-//! The request is `CONNECT host:port HTTP/1.1`, a `Host` header and, when the proxy URL has a
-//! userinfo, `Proxy-Authorization: Basic base64(user:pass)` (tor puts the userinfo in
-//! `TOR_PT_PROXY` raw, not percent-encoded). The response head, status line and headers up to
-//! the blank line, is read with a size cap; a 2xx status is success and anything else fails
-//! closed with [`Error::HttpStatus`], as a PT must. Bytes after the head are tunnel data.
+//! The request is `CONNECT host:port HTTP/1.1` and a `Host` header (the authority form of
+//! [RFC 9110 section 9.3.6](https://www.rfc-editor.org/rfc/rfc9110#section-9.3.6)) and, when
+//! the proxy URL has a userinfo, `Proxy-Authorization: Basic base64(user:pass)` (the Basic
+//! scheme of [RFC 7617](https://www.rfc-editor.org/rfc/rfc7617)). tor puts the userinfo in
+//! `TOR_PT_PROXY` raw, not percent-encoded (behaviours: `http-proxy-userinfo-raw`). The
+//! [`base64`] crate does the encoding, through a small stack buffer into the caller's
+//! `BufMut`, so long credentials cost no allocation.
+//!
+//! The response head, status line and header lines up to the blank line, is read with a size
+//! cap ([`DEFAULT_MAX_HEAD`], or [`Handshake::with_max_head`]); a 2xx status is success and
+//! anything else fails closed with [`Error::HttpStatus`], as a PT must (by RFC 9110 section
+//! 9.3.6 only a 2xx response means that the proxy switched to tunnel mode). Bytes after the
+//! head are tunnel data.
+//!
+//! The head is found by a `memchr` scan for the blank line (`CRLF CRLF`, or with a bare `LF`
+//! ending either line, which RFC 9112 section 2.2 lets a recipient accept). The scan resumes
+//! where the last call stopped, so a head that arrives one byte at a time costs O(n) in all,
+//! and only a complete head is parsed, by the [`httparse`] crate (zero-copy, no allocation): in
+//! one call when it has at most 64 header lines, else (and to find the line at fault) the
+//! status line and then each header line on its own, so the number of header lines is bounded
+//! by the size cap only. httparse follows the grammar of
+//! [RFC 9112 sections 4 and 5](https://www.rfc-editor.org/rfc/rfc9112#section-4): the version
+//! must be `HTTP/1.0` or `HTTP/1.1`, the status three digits, the reason phrase and field values
+//! free of control bytes other than HTAB, a field name a token directly followed by `:`, and a
+//! CR only before an LF. Anything else is [`Error::HttpMalformed`] with the offset of the field
+//! (status line) or header line at fault. [`Response::reason`] and [`Response::header_block`]
+//! are the raw bytes of the input.
 //!
 //! ```
 //! use pt_socks::http::{BasicAuth, Event, Handshake};
@@ -25,8 +47,11 @@
 //! # Ok::<(), pt_socks::Error>(())
 //! ```
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use bytes::BufMut;
 use core::fmt::{self, Write};
+use core::mem::MaybeUninit;
 
 use crate::util::check_room;
 use crate::{Encode, Error, Parse, Parsed, Progress, Target};
@@ -90,24 +115,38 @@ impl<B: BufMut> Write for Put<'_, B> {
     }
 }
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// How many bytes of `user:pass` go into one [`base64::Engine::encode_slice`] call: a multiple
+/// of 3, so that only the last chunk can end in `=` padding.
+const PLAIN_CHUNK: usize = 96;
 
+/// Writes `base64(user ":" pass)` (standard alphabet, padded, as RFC 7617 section 2 asks) in
+/// chunks through a stack buffer: no allocation, whatever the length.
 fn put_base64<B: BufMut>(buf: &mut B, auth: &BasicAuth<'_>) {
-    let mut bytes = auth
-        .user
-        .iter()
-        .chain(b":")
-        .chain(auth.pass.iter())
-        .copied();
-    while let (Some(a), b, c) = (bytes.next(), bytes.next(), bytes.next()) {
-        let n = u32::from(a) << 16 | u32::from(b.unwrap_or(0)) << 8 | u32::from(c.unwrap_or(0));
-        let sym = |shift: u32| B64[(n >> shift & 63) as usize];
-        buf.put_slice(&[sym(18), sym(12)]);
-        buf.put_u8(if b.is_some() { sym(6) } else { b'=' });
-        buf.put_u8(if c.is_some() { sym(0) } else { b'=' });
-        if c.is_none() {
-            break;
+    fn flush<B: BufMut>(buf: &mut B, plain: &[u8]) {
+        let mut encoded = [0u8; PLAIN_CHUNK / 3 * 4];
+        // Cannot fail: `encoded` has room for the encoding of PLAIN_CHUNK bytes.
+        if let Ok(n) = STANDARD.encode_slice(plain, &mut encoded) {
+            buf.put_slice(encoded.get(..n).unwrap_or_default());
         }
+    }
+    let mut plain = [0u8; PLAIN_CHUNK];
+    let mut filled = 0;
+    for mut part in [auth.user, b":", auth.pass] {
+        while !part.is_empty() {
+            let room = plain.get_mut(filled..).unwrap_or_default();
+            let n = part.len().min(room.len());
+            let (now, later) = part.split_at(n);
+            room.get_mut(..n).unwrap_or_default().copy_from_slice(now);
+            part = later;
+            filled += n;
+            if filled == PLAIN_CHUNK {
+                flush(buf, &plain);
+                filled = 0;
+            }
+        }
+    }
+    if filled > 0 {
+        flush(buf, plain.get(..filled).unwrap_or_default());
     }
 }
 
@@ -200,44 +239,25 @@ impl<'a> Response<'a> {
             })
     }
 
-    /// Parses a complete head (`head` ends with the blank line).
+    /// Parses a complete head (`head` ends with the blank line, as [`find_head_end`] found it).
     fn from_head(head: &'a [u8]) -> Result<Self, Error> {
-        let bad = |offset| Error::HttpMalformed { offset };
-        let line_end = head.iter().position(|&b| b == b'\n').ok_or(bad(0))?;
-        let line = head.get(..line_end).unwrap_or_default();
+        let status_end = memchr::memchr(b'\n', head).map_or(head.len(), |i| i + 1);
+        let (minor_version, status) = match parse_whole(head) {
+            Some(parsed) => parsed,
+            None => parse_by_line(head, status_end)?,
+        };
+        // httparse checked the layout `HTTP/1.x SSS[ reason]`: the reason is what follows the
+        // space at byte 12, raw (httparse gives an empty one for obs-text).
+        let line = head.get(..status_end).unwrap_or_default();
+        let line = line.strip_suffix(b"\n").unwrap_or(line);
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let rest = line.strip_prefix(b"HTTP/1.").ok_or(bad(0))?;
-        let (minor, rest) = match rest {
-            [m @ b'0'..=b'9', b' ', rest @ ..] => (m - b'0', rest),
-            _ => return Err(bad(7)),
-        };
-        let (status, reason) = match rest {
-            [a @ b'0'..=b'9', b @ b'0'..=b'9', c @ b'0'..=b'9', tail @ ..] => {
-                let status =
-                    u16::from(a - b'0') * 100 + u16::from(b - b'0') * 10 + u16::from(c - b'0');
-                match tail {
-                    [] => (status, &[][..]),
-                    [b' ', reason @ ..] => (status, reason),
-                    _ => return Err(bad(12)),
-                }
-            }
-            _ => return Err(bad(9)),
-        };
-        let block_start = line_end + 1;
-        let block = head.get(block_start..).unwrap_or_default();
-        // Drop the blank line.
+        let reason = line.get(13..).unwrap_or_default();
+        // The header lines, each ending in LF, without the blank line.
+        let block = head.get(status_end..).unwrap_or_default();
         let block = block.strip_suffix(b"\n").unwrap_or(block);
         let block = block.strip_suffix(b"\r").unwrap_or(block);
-        let mut at = block_start;
-        for l in block.split(|&b| b == b'\n') {
-            let t = l.strip_suffix(b"\r").unwrap_or(l);
-            if !t.is_empty() && !t.contains(&b':') {
-                return Err(bad(at));
-            }
-            at += l.len() + 1;
-        }
         Ok(Response {
-            minor_version: minor,
+            minor_version,
             status,
             reason,
             header_block: block,
@@ -245,25 +265,125 @@ impl<'a> Response<'a> {
     }
 }
 
+/// How many header lines the one-call parse of a head ([`parse_whole`]) has room for. A head
+/// with more is parsed line by line ([`parse_by_line`]) instead: the number of header lines is
+/// bounded by the size cap only, never by this.
+const HEADER_SLOTS: usize = 64;
+
+/// The usual case: the whole head in one [`httparse`] call, with [`HEADER_SLOTS`] uninitialised
+/// header slots. `None` when httparse rejects it or it has more headers than slots; then
+/// [`parse_by_line`] decides, and says where the fault is (httparse gives no offset).
+fn parse_whole(head: &[u8]) -> Option<(u8, u16)> {
+    // httparse skips empty lines before the status line; a head must start with it.
+    if matches!(head.first(), Some(b'\r' | b'\n')) {
+        return None;
+    }
+    let mut slots = [MaybeUninit::uninit(); HEADER_SLOTS];
+    let mut response = httparse::Response::new(&mut []);
+    let parsed = httparse::ParserConfig::default().parse_response_with_uninit_headers(
+        &mut response,
+        head,
+        &mut slots,
+    );
+    match parsed {
+        Ok(httparse::Status::Complete(len)) if len == head.len() => {
+            Some((response.version?, response.code?))
+        }
+        _ => None,
+    }
+}
+
+/// The head parsed piece by piece with [`httparse`]: the status line with its response parser
+/// and no header slot, then each header line with [`httparse::parse_headers`] and one slot.
+/// Any number of header lines, and the error says which line (or status-line field) is at
+/// fault.
+fn parse_by_line(head: &[u8], status_end: usize) -> Result<(u8, u16), Error> {
+    let bad = |offset| Error::HttpMalformed { offset };
+    let (status_line, rest) = head.split_at(status_end.min(head.len()));
+    // A valid status line alone is `Partial` (the headers would follow), with the version and
+    // the code filled in.
+    let mut response = httparse::Response::new(&mut []);
+    if let Err(e) = response.parse(status_line) {
+        return Err(bad(status_line_offset(status_line, e)));
+    }
+    // `None` when the line was empty (httparse skips those before a status line).
+    let (Some(minor_version), Some(status)) = (response.version, response.code) else {
+        return Err(bad(0));
+    };
+    // Each header line, up to the blank line: a valid one alone is `Partial` too.
+    let mut line_start = 0;
+    for lf in memchr::memchr_iter(b'\n', rest) {
+        let line = rest.get(line_start..=lf).unwrap_or_default();
+        if matches!(line, b"\n" | b"\r\n") {
+            break;
+        }
+        if httparse::parse_headers(line, &mut [httparse::EMPTY_HEADER]).is_err() {
+            return Err(bad(status_end + line_start));
+        }
+        line_start = lf + 1;
+    }
+    Ok((minor_version, status))
+}
+
+/// The offset of the status-line field an httparse error is about (httparse gives no offset):
+/// `HTTP/1.` at 0, the minor version digit and the space after it at 7, the status code at 9,
+/// what follows the code at 12 and the reason phrase at 13.
+fn status_line_offset(line: &[u8], e: httparse::Error) -> usize {
+    let is_code = |c: &[u8]| c.iter().all(u8::is_ascii_digit);
+    match e {
+        httparse::Error::Version if line.starts_with(b"HTTP/1.") => 7,
+        httparse::Error::Status if !line.get(9..12).is_some_and(is_code) => 9,
+        httparse::Error::Status if line.get(12) != Some(&b' ') => 12,
+        httparse::Error::Status => 13,
+        _ => 0,
+    }
+}
+
 /// Where the blank line ends the head, scanning from `from` with the current line starting at
-/// `line_start`; `Err((scan, line_start))` to resume from when not found.
+/// `line_start`; `Err((scan, line_start))` to resume from when not found. A blank line is an
+/// empty line or a lone CR, ended by LF, after the status line. A plain loop for the few bytes
+/// of a small read, `memchr` for large ones.
+#[inline]
 fn find_head_end(
     input: &[u8],
     from: usize,
     mut line_start: usize,
 ) -> Result<usize, (usize, usize)> {
     let tail = input.get(from..).unwrap_or_default();
+    if tail.len() >= 16 {
+        return find_head_end_memchr(input, from, line_start);
+    }
     for (i, &b) in tail.iter().enumerate() {
-        if b == b'\n' {
-            let at = from + i;
-            let line = input.get(line_start..at).unwrap_or_default();
-            if line_start > 0 && (line.is_empty() || line == b"\r") {
-                return Ok(at + 1);
-            }
-            line_start = at + 1;
+        if b == b'\n' && ends_head(input, &mut line_start, from + i) {
+            return Ok(from + i + 1);
         }
     }
     Err((input.len().max(from), line_start))
+}
+
+/// [`find_head_end`] for a large read.
+#[inline(never)]
+fn find_head_end_memchr(
+    input: &[u8],
+    from: usize,
+    mut line_start: usize,
+) -> Result<usize, (usize, usize)> {
+    let tail = input.get(from..).unwrap_or_default();
+    for i in memchr::memchr_iter(b'\n', tail) {
+        if ends_head(input, &mut line_start, from + i) {
+            return Ok(from + i + 1);
+        }
+    }
+    Err((input.len().max(from), line_start))
+}
+
+/// Whether the LF at `lf` ends a blank line after the status line (so the head); else the next
+/// line starts after it.
+#[inline(always)]
+fn ends_head(input: &[u8], line_start: &mut usize, lf: usize) -> bool {
+    let blank = *line_start > 0 && matches!(input.get(*line_start..lf), Some(b"" | b"\r"));
+    *line_start = lf + 1;
+    blank
 }
 
 impl<'a> Parse<'a> for Response<'a> {
