@@ -139,7 +139,7 @@ fn ours_server_with(chunks: &[Vec<u8>], mut seen: impl FnMut(&Target<'_>, usize)
                 end += c.len();
             }
             server::Event::Credentials(c) => {
-                let args = c.pt_args(pt_args::socks::Policy::Lenient).unwrap().unwrap();
+                let args = c.pt_args(pt_args::socks::Config::LENIENT).unwrap().unwrap();
                 let ok = args.get("iat-mode").is_some() && args.get("cert").is_some();
                 args_len = args.len();
                 black_box(&args);
@@ -174,7 +174,7 @@ fn tsp_server(chunks: &[Vec<u8>], buf: &mut tsp::Buffer) -> (Vec<u8>, (String, u
     // tor-socksproto does not parse the args; report the count our parse gives.
     let n = match req.auth() {
         tsp::SocksAuth::Username(u, _) | tsp::SocksAuth::Socks4(u) => {
-            pt_args::socks::parse_bytes(u, pt_args::socks::Policy::Lenient)
+            pt_args::socks::parse_with(u, pt_args::socks::Config::LENIENT)
                 .unwrap()
                 .len()
         }
@@ -367,7 +367,7 @@ fn ours_server_core(chunks: &[Vec<u8>], n: &mut usize, parse_args: bool) {
             }
             server::Event::Credentials(c) => {
                 let ok = if parse_args {
-                    let args = c.pt_args(pt_args::socks::Policy::Lenient).unwrap().unwrap();
+                    let args = c.pt_args(pt_args::socks::Config::LENIENT).unwrap().unwrap();
                     *n += args.len();
                     black_box(&args);
                     args.get("iat-mode").is_some()

@@ -1,6 +1,7 @@
-//! torrc bridge lines (`pt_args::bridge`): no input panics, a parsed line prints as a line that
-//! parses to the same thing, its SOCKS arguments decode to its `k=v` items, and a line built
-//! from an arbitrary `Args` parses back to those pairs.
+//! torrc bridge lines (`pt_args::bridge`): no input panics, a parsed line writes out (exact
+//! bytes, and as text when it is text) as a line that parses to the same thing, its SOCKS
+//! arguments decode to its `k=v` items, and a line built from an arbitrary `Args` parses back
+//! to those pairs. Lines are bytes; a NUL is an error.
 #![no_main]
 
 use std::hint::black_box;
@@ -8,43 +9,52 @@ use std::hint::black_box;
 use libfuzzer_sys::arbitrary::{self, Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use pt_args::bridge::{BridgeLine, Fingerprint};
-use pt_args::socks::{self, Policy};
+use pt_args::socks::{self, Config};
 use pt_args::{Args, Error, TransportName};
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(text) = std::str::from_utf8(data)
-        && let Ok(line) = black_box(BridgeLine::parse(text))
-    {
-        check(&line);
+    match black_box(BridgeLine::parse(data)) {
+        Ok(line) => check(&line),
+        Err(e) => {
+            if let Some(offset) = data.iter().position(|&b| b == 0) {
+                assert_eq!(e, Error::Nul { offset });
+            }
+        }
     }
     let _ = structured(&mut Unstructured::new(data));
 });
 
+/// tor's `TOR_ISSPACE`: what each item loses at its two ends.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
 /// What must hold for every line that parses.
 fn check(line: &BridgeLine<'_>) {
-    let printed = line.to_string();
-    let again = BridgeLine::parse(&printed)
-        .unwrap_or_else(|e| panic!("{line:?} printed as {printed:?}: {e}"));
-    assert_eq!(&again, line, "printed as {printed:?}");
+    let exact = line.to_vec();
+    let again =
+        BridgeLine::parse(&exact).unwrap_or_else(|e| panic!("{line:?} written as {exact:?}: {e}"));
+    assert_eq!(&again, line, "written as {exact:?}");
+    if line.args().is_utf8() {
+        let printed = line.to_string();
+        assert_eq!(printed.as_bytes(), &exact[..]);
+    }
 
-    let wire = line
-        .socks_args()
-        .expect("a parsed line's keys are non-empty");
+    let wire = line.socks_args();
     assert_eq!(wire.len(), line.socks_args_len());
     assert!(wire.len() <= socks::MAX_SOCKS5_ARGS);
-    for policy in [Policy::Lenient, Policy::Strict] {
+    assert!(!wire.contains(&0));
+    for config in [Config::LENIENT, Config::STRICT] {
         assert_eq!(
-            &socks::parse_with(&wire, policy).unwrap(),
+            &socks::parse_with(&wire, config).unwrap(),
             line.args(),
             "{wire:?}"
         );
     }
-    match socks::to_rfc1929(wire.as_bytes()).unwrap() {
-        // 256 bytes ending in NUL: PASSWD is the lone NUL that means "no password" (see
-        // args_socks.rs); tor never has a NUL in a bridge line.
-        Some(f) if f.passwd == b"\0" && wire.len() > socks::MAX_RFC1929_FIELD => {}
+    match socks::to_rfc1929(&wire).unwrap() {
+        // No NUL in a bridge line, so PASSWD is never an ambiguous lone NUL.
         Some(f) => assert_eq!(
-            &socks::parse_rfc1929(f.uname, f.passwd, Policy::Strict).unwrap(),
+            &socks::parse_rfc1929(f.uname, f.passwd, Config::STRICT).unwrap(),
             line.args()
         ),
         None => assert!(line.args().is_empty()),
@@ -64,27 +74,34 @@ fn structured(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
     } else {
         std::net::SocketAddr::from((std::net::Ipv4Addr::from(u32::arbitrary(u)?), port))
     };
-    // A bridge line item cannot hold a separator, and a key ends at its first `=`.
-    let sep = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
-    if args
-        .iter()
-        .any(|(k, v)| k.contains('=') || k.contains(sep) || v.contains(sep))
-    {
+    // A bridge line item cannot hold a space, tab or NUL; a key ends at its first `=`; an
+    // item loses white space at its two ends.
+    let breaks = |s: &[u8]| s.iter().any(|&b| matches!(b, b' ' | b'\t' | 0));
+    if args.iter().any(|(k, v)| {
+        k.contains(&b'=')
+            || breaks(k)
+            || breaks(v)
+            || k.first().is_some_and(|&b| is_space(b))
+            || v.last().is_some_and(|&b| is_space(b))
+    }) {
         return Ok(());
     }
-    // With or without torrc's keyword; a transport named `Bridge` needs it.
-    let keyword = bool::arbitrary(u)? || transport.as_str() == "Bridge";
+    // With or without torrc's keyword; a transport named `bridge` (any case) needs it.
+    let keyword = bool::arbitrary(u)? || transport.as_str().eq_ignore_ascii_case("bridge");
     let mut text = if keyword {
-        "Bridge ".to_owned()
+        b"Bridge ".to_vec()
     } else {
-        String::new()
+        Vec::new()
     };
-    text.push_str(&format!("{transport} {addr}"));
+    text.extend_from_slice(format!("{transport} {addr}").as_bytes());
     if let Some(fp) = fingerprint {
-        text.push_str(&format!(" {fp}"));
+        text.extend_from_slice(format!(" {fp}").as_bytes());
     }
     for (k, v) in args.iter() {
-        text.push_str(&format!(" {k}={v}"));
+        text.push(b' ');
+        text.extend_from_slice(k);
+        text.push(b'=');
+        text.extend_from_slice(v);
     }
     match BridgeLine::parse(&text) {
         Ok(line) => {
@@ -92,6 +109,13 @@ fn structured(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
             assert_eq!(line.addr(), addr);
             assert_eq!(line.fingerprint(), fingerprint);
             assert_eq!(line.args(), &args, "{text:?}");
+            // Written back without the keyword, unless the transport needs it.
+            let named_bridge = transport.as_str().eq_ignore_ascii_case("bridge");
+            let written = match text.strip_prefix(b"Bridge ") {
+                Some(rest) if !named_bridge => rest,
+                _ => &text[..],
+            };
+            assert_eq!(line.to_vec(), written);
             check(&line);
         }
         Err(Error::TooLong { len, .. }) => {

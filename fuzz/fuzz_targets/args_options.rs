@@ -1,23 +1,31 @@
-//! `TOR_PT_SERVER_TRANSPORT_OPTIONS` (`pt_args::options`): no input panics under either policy,
-//! whatever parses and encodes survives a round trip, and any encodable set of options parses
-//! back to itself.
+//! `TOR_PT_SERVER_TRANSPORT_OPTIONS` (`pt_args::options`): no input panics under either config,
+//! `require_utf8` refuses exactly the input that is not UTF-8, whatever parses and encodes
+//! survives a round trip, and any encodable set of options parses back to itself. Transport
+//! names, keys and values are bytes.
 #![no_main]
 
 use std::hint::black_box;
 
 use libfuzzer_sys::arbitrary::{self, Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use pt_args::options::{self, Policy, ServerTransportOptions};
+use pt_args::options::{self, Config, ServerTransportOptions};
 use pt_args::{Args, Error};
 
-const POLICIES: [Policy; 2] = [Policy::Lenient, Policy::Strict];
+const CONFIGS: [Config; 2] = [Config::LENIENT, Config::STRICT];
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(text) = std::str::from_utf8(data) {
-        for policy in POLICIES {
-            if let Ok(opts) = black_box(options::parse_with(text, policy)) {
-                round_trip(&opts);
-            }
+    let not_utf8 = std::str::from_utf8(data).err().map(|e| Error::NotUtf8 {
+        offset: e.valid_up_to(),
+    });
+    for config in CONFIGS {
+        let got = black_box(options::parse_with(data, config));
+        if let Ok(opts) = &got {
+            round_trip(opts);
+        }
+        let utf8 = options::parse_with(data, config.with_require_utf8(true));
+        match &not_utf8 {
+            Some(e) => assert_eq!(utf8.as_ref(), Err(e)),
+            None => assert_eq!(utf8, got),
         }
     }
     if let Ok(opts) = structured(&mut Unstructured::new(data)) {
@@ -25,15 +33,15 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
-/// Up to 4 (transport name, `Args`) groups; names are arbitrary strings, so some are invalid
+/// Up to 4 (transport name, `Args`) groups; names are arbitrary bytes, so some are invalid
 /// or empty, and repeated names merge into one group.
 fn structured(u: &mut Unstructured<'_>) -> arbitrary::Result<ServerTransportOptions<'static>> {
     let mut opts = ServerTransportOptions::new();
     for _ in 0..u.int_in_range(0..=4)? {
-        let name = String::arbitrary(u)?;
+        let name = Vec::<u8>::arbitrary(u)?;
         let args = Args::arbitrary(u)?;
         for (k, v) in args.iter() {
-            opts.push(name.clone(), k.to_owned(), v.to_owned());
+            opts.push(&name, k, v);
         }
     }
     Ok(opts)
@@ -41,7 +49,7 @@ fn structured(u: &mut Unstructured<'_>) -> arbitrary::Result<ServerTransportOpti
 
 /// Encodes `opts` and parses the result back (strictly too when every name is valid).
 fn round_trip(opts: &ServerTransportOptions<'_>) {
-    let encoded = match options::to_string(opts) {
+    let encoded = match options::to_vec(opts) {
         Ok(s) => s,
         Err(Error::EncodeEmptyKey { .. }) => {
             assert!(
@@ -52,23 +60,27 @@ fn round_trip(opts: &ServerTransportOptions<'_>) {
         }
         Err(Error::Unencodable { found: 0, .. }) => {
             assert!(opts.iter().any(|(t, a)| {
-                t.contains('\0') || a.iter().any(|(k, v)| k.contains('\0') || v.contains('\0'))
+                t.contains(&0) || a.iter().any(|(k, v)| k.contains(&0) || v.contains(&0))
             }));
             return;
         }
         Err(e) => panic!("unexpected {e:?} for {opts:?}"),
     };
     assert_eq!(encoded.len(), options::encoded_len(opts));
+    let text = opts
+        .iter()
+        .all(|(t, a)| std::str::from_utf8(t).is_ok() && a.is_utf8());
+    assert_eq!(options::to_string(opts).is_ok(), text);
     let names_valid = opts
         .transports()
-        .all(|t| pt_args::name::validate(t.as_bytes()).is_ok());
-    for policy in POLICIES {
-        if policy == Policy::Strict && !names_valid {
-            assert!(options::parse_with(&encoded, policy).is_err());
+        .all(|t| pt_args::name::validate(t).is_ok());
+    for config in CONFIGS {
+        if config.strict && !names_valid {
+            assert!(options::parse_with(&encoded, config).is_err());
             continue;
         }
-        let back = options::parse_with(&encoded, policy)
-            .unwrap_or_else(|e| panic!("{encoded:?} under {policy:?}: {e}"));
-        assert_eq!(&back, opts, "{encoded:?} under {policy:?}");
+        let back = options::parse_with(&encoded, config)
+            .unwrap_or_else(|e| panic!("{encoded:?} under {config:?}: {e}"));
+        assert_eq!(&back, opts, "{encoded:?} under {config:?}");
     }
 }

@@ -57,7 +57,7 @@ fn run(policy: Policy, chunks: &[&[u8]], accept: bool, code: ReplyCode) -> Run {
             }
             Event::Credentials(c) => {
                 if let Credentials::UserPass(_) | Credentials::UserId(_) = c {
-                    let _ = black_box(c.pt_args(pt_args::socks::Policy::Lenient));
+                    let _ = black_box(c.pt_args(pt_args::socks::Config::LENIENT));
                 }
                 r.events.push(format!("{c:?}"));
                 if let Err(e) = hs.decide(accept, &mut r.out) {

@@ -70,10 +70,13 @@ pub fn accept<S: Read + Write>(
                     Credentials::Json(_) => {}
                 }
                 args = c
-                    .pt_args(pt_args::socks::Policy::Lenient)
+                    .pt_args(pt_args::socks::Config::LENIENT)
                     .map(|a| a.unwrap_or_default().into_owned());
-                hs.decide(args.is_ok(), &mut out)
-                    .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+                // Send the answer (`01 00` or the refusal) before acting on the result.
+                let decided = hs.decide(args.is_ok(), &mut out);
+                stream.write_all(&out)?;
+                out.clear();
+                decided.map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
             }
             Event::Request(req) => {
                 version = req.version;
@@ -81,8 +84,10 @@ pub fn accept<S: Read + Write>(
                     .take()
                     .map_or(ReplyCode::GENERAL_FAILURE, |f| f(&req.target));
                 target = Some(req.target.into_owned());
-                hs.reply(code, None, &mut out)
-                    .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+                let replied = hs.reply(code, None, &mut out);
+                stream.write_all(&out)?;
+                out.clear();
+                replied.map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
             }
             Event::Done => {
                 stream.write_all(&out)?;

@@ -122,10 +122,7 @@ fn obfs4proxy_server_args_and_client_socks_round_trip() {
         .strip_prefix("ARGS:")
         .expect("SMETHOD has ARGS");
     let args = smethod::parse(raw_args).expect("obfs4proxy's ARGS decode");
-    let strict = smethod::Config {
-        strict: true,
-        ..Default::default()
-    };
+    let strict = smethod::Config::STRICT;
     assert_eq!(
         smethod::parse_with(raw_args, strict).as_ref(),
         Ok(&args),
@@ -154,14 +151,13 @@ fn obfs4proxy_server_args_and_client_socks_round_trip() {
     assert_eq!(&cmethod[..2], ["obfs4", "socks5"], "{:?}", client.lines);
 
     // What tor would send for `Bridge obfs4 <bind> cert=... iat-mode=0`.
-    let socks_args =
-        pt_args::socks::to_string_with(&args, pt_args::socks::Escaping::Minimal).unwrap();
+    let socks_args = pt_args::socks::to_vec_with(&args, pt_args::socks::Escaping::Minimal).unwrap();
     let mut stream = TcpStream::connect(cmethod[2]).expect("connect to obfs4proxy's SOCKS port");
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
         .unwrap();
     let target = Target::Ip(bind.parse().unwrap());
-    let auth = Auth::from_pt_args(socks_args.as_bytes(), Version::Socks5).unwrap();
+    let auth = Auth::from_pt_args(&socks_args, Version::Socks5).unwrap();
     let (_bound, early) = pt_interop::socks::connect(&mut stream, Version::Socks5, target, auth)
         .expect("obfs4proxy accepted our SOCKS5 handshake and reached the obfs4 server");
     assert!(early.is_empty());

@@ -7,7 +7,7 @@
 //! PASSWD (the rest), and the PT joins them back before parsing.
 
 use pt_args::bridge::BridgeLine;
-use pt_args::socks::{self, Policy};
+use pt_args::socks::{self, Config};
 
 /// Tor Browser's built-in snowflake bridge, as listed in tor-browser-build's
 /// `projects/tor-expert-bundle/pt_config.json` (the address is a documentation placeholder
@@ -41,14 +41,14 @@ fn run(text: &str) -> Result<(), pt_args::Error> {
     }
 
     // The parent side: what tor writes to the PT's SOCKS port.
-    let wire = line.socks_args()?;
+    let wire = line.socks_args();
     println!(
         "\nSOCKS args    {} bytes (limit {})",
         wire.len(),
         socks::MAX_SOCKS5_ARGS
     );
-    println!("              {wire}");
-    match socks::to_rfc1929(wire.as_bytes())? {
+    println!("              {}", show(&wire));
+    match socks::to_rfc1929(&wire)? {
         None => println!("SOCKS5        no arguments: tor offers only method 00 (no auth)"),
         Some(fields) => {
             println!("SOCKS5        greeting 05 02 00 02, then RFC 1929:");
@@ -64,10 +64,10 @@ fn run(text: &str) -> Result<(), pt_args::Error> {
             );
 
             // The PT side: join UNAME + PASSWD (unless PASSWD is the NUL marker) and parse.
-            let args = socks::parse_rfc1929(fields.uname, fields.passwd, Policy::Lenient)?;
+            let args = socks::parse_rfc1929(fields.uname, fields.passwd, Config::LENIENT)?;
             println!("\nThe PT reads {} arguments:", args.len());
             for (k, v) in &args {
-                println!("  {k:<13} {v}");
+                println!("  {:<13} {}", show(k), show(v));
             }
         }
     }

@@ -42,10 +42,16 @@ pub enum Error {
         /// Offset where `=` was expected (the separator or the end of the input).
         offset: usize,
     },
-    /// The input ended with a separator (`key=value;`), or had an empty item.
+    /// The input ended with a separator (`key=value;`).
     #[error("trailing separator at byte {offset}: expected another key=value item after it")]
     TrailingSeparator {
         /// Offset of the separator.
+        offset: usize,
+    },
+    /// An item was empty: a separator where an item should start (`a=1;;b=2`, `;a=1`).
+    #[error("empty item at byte {offset}: expected key=value before the separator")]
+    EmptyItem {
+        /// Offset where the item should have started (the separator that follows it).
         offset: usize,
     },
     /// The strict policy found an unescaped `=` (SMETHOD ARGS values, as Arti checks) or an
@@ -75,10 +81,25 @@ pub enum Error {
         /// Offset of the first offending byte (0 for an empty name).
         offset: usize,
     },
-    /// The input was not UTF-8.
+    /// The input was not UTF-8, and the caller asked for UTF-8 (`require_utf8` in a decoder's
+    /// config, or a `to_string` encoder).
     #[error("invalid UTF-8 at byte {offset}")]
     NotUtf8 {
         /// Offset of the first invalid byte.
+        offset: usize,
+    },
+    /// A pair's key or value was not UTF-8 where text was asked for
+    /// ([`Args::iter_str`](crate::Args::iter_str)).
+    #[error("pair {index} is not UTF-8")]
+    PairNotUtf8 {
+        /// Index of the pair.
+        index: usize,
+    },
+    /// A bridge line held a NUL byte: tor's configuration lines are C strings and cannot
+    /// hold one, and SOCKS cannot carry it to the PT intact.
+    #[error("NUL byte at {offset}: a bridge line cannot hold one")]
+    Nul {
+        /// Offset of the NUL.
         offset: usize,
     },
     /// An [`Args`](crate::Args) pair had an empty key (or, for server transport options, an empty
@@ -89,7 +110,7 @@ pub enum Error {
         index: usize,
     },
     /// A pair held a byte that this flavour cannot carry (a space, tab, CR, LF or NUL in SMETHOD
-    /// ARGS; a NUL in an environment variable).
+    /// ARGS; a NUL in SOCKS arguments or in an environment variable).
     #[error("cannot encode pair {index}: byte {found:#04x} cannot be carried in this flavour")]
     Unencodable {
         /// Index of the pair (or of the transport group for server transport options).
@@ -105,8 +126,9 @@ pub enum Error {
         /// Bytes the buffer had room for.
         available: usize,
     },
-    /// Encoded SOCKS arguments longer than SOCKS can carry (510 bytes over RFC 1929).
-    #[error("SOCKS arguments are {len} bytes: expected at most {max}")]
+    /// Encoded SOCKS arguments longer than SOCKS can carry (510 bytes over RFC 1929), or an
+    /// input longer than a parser takes ([`MAX_INPUT`](crate::MAX_INPUT)).
+    #[error("too long: {len} bytes, where at most {max} fit")]
     TooLong {
         /// Length of the encoded arguments.
         len: usize,
@@ -134,4 +156,51 @@ pub enum Error {
         /// Offset of the item.
         offset: usize,
     },
+}
+
+impl Error {
+    /// The byte offset into the input where a parse error was found, for the variants that
+    /// have one (encode errors have a pair index instead, see [`index`](Self::index)).
+    ///
+    /// ```
+    /// let err = pt_args::socks::parse("a=1;;b=2").unwrap_err();
+    /// assert_eq!(err, pt_args::Error::EmptyItem { offset: 4 });
+    /// assert_eq!(err.offset(), Some(4));
+    /// ```
+    pub fn offset(&self) -> Option<usize> {
+        match *self {
+            Error::TrailingBackslash { offset }
+            | Error::InvalidEscape { offset, .. }
+            | Error::EmptyKey { offset }
+            | Error::MissingEquals { offset }
+            | Error::TrailingSeparator { offset }
+            | Error::EmptyItem { offset }
+            | Error::Unescaped { offset, .. }
+            | Error::EmptyTransport { offset }
+            | Error::MissingColon { offset }
+            | Error::InvalidTransportName { offset }
+            | Error::NotUtf8 { offset }
+            | Error::Nul { offset }
+            | Error::InvalidAddress { offset }
+            | Error::InvalidFingerprint { offset }
+            | Error::NotKeyValue { offset } => Some(offset),
+            Error::PairNotUtf8 { .. }
+            | Error::EncodeEmptyKey { .. }
+            | Error::Unencodable { .. }
+            | Error::BufferTooSmall { .. }
+            | Error::TooLong { .. }
+            | Error::MissingAddress => None,
+        }
+    }
+
+    /// The index of the offending pair (or transport group) for the encode errors and
+    /// [`Error::PairNotUtf8`].
+    pub fn index(&self) -> Option<usize> {
+        match *self {
+            Error::PairNotUtf8 { index }
+            | Error::EncodeEmptyKey { index }
+            | Error::Unencodable { index, .. } => Some(index),
+            _ => None,
+        }
+    }
 }

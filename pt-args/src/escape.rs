@@ -1,8 +1,8 @@
 //! The scanner and escaper shared by every flavour: backslash escapes, byte classes, and
 //! writing escaped text into a [`BufMut`].
 
-use alloc::borrow::Cow;
 use alloc::string::String;
+use alloc::vec::Vec;
 use bytes::BufMut;
 
 use crate::Error;
@@ -45,35 +45,31 @@ pub(crate) struct Field {
     pub(crate) escaped: bool,
 }
 
-impl Field {
-    /// The field's text, unescaped. Borrows when the field had no backslash.
-    pub(crate) fn text<'a>(&self, input: &'a str) -> Cow<'a, str> {
-        let raw = &input[self.start..self.end];
-        if self.escaped {
-            Cow::Owned(unescape(raw))
-        } else {
-            Cow::Borrowed(raw)
-        }
-    }
-}
-
-/// Where a scanned field ends: a set of stop bytes, searched for together with the backslash.
-///
-/// With at most two stop bytes the search is `memchr2`/`memchr3` (SIMD where the target has
-/// it), otherwise a table lookup per byte; the result is the same.
+/// The bytes a flavour's parser must stop at (its separators, `=`, `:` where it has prefixes,
+/// and the backslash), found with one `memchr2`/`memchr3` pass (SIMD where the target has it)
+/// when there are at most three, else with a table lookup per byte.
 #[derive(Clone, Copy)]
-pub(crate) struct Stops {
-    /// The stop bytes and the backslash.
+pub(crate) struct Specials {
     set: ByteSet,
-    /// The stop bytes and the backslash, when there are at most three in all (else `n` is 0).
     needle: [u8; 3],
+    /// How many of `needle` are used, or 0 for the table.
     n: u8,
 }
 
-impl Stops {
-    pub(crate) const fn of(stops: &[u8]) -> Stops {
-        let mut table = ByteSet::of(stops).0;
+impl Specials {
+    /// The backslash and every byte of `parts`.
+    pub(crate) const fn of(parts: &[&[u8]]) -> Specials {
+        let mut table = [false; 256];
         table[b'\\' as usize] = true;
+        let mut p = 0;
+        while p < parts.len() {
+            let mut i = 0;
+            while i < parts[p].len() {
+                table[parts[p][i] as usize] = true;
+                i += 1;
+            }
+            p += 1;
+        }
         let mut needle = [b'\\'; 3];
         let mut n = 0;
         let mut b = 0;
@@ -86,109 +82,88 @@ impl Stops {
             }
             b += 1;
         }
-        Stops {
+        Specials {
             set: ByteSet(table),
             needle,
             n: if n <= 3 { n as u8 } else { 0 },
         }
     }
 
-    /// The offset in `hay` of the first stop byte or backslash.
-    #[inline(always)]
-    fn find(&self, hay: &[u8]) -> Option<usize> {
+    /// The offsets of the special bytes of `hay`, in order.
+    #[inline]
+    pub(crate) fn iter<'h>(&'h self, hay: &'h [u8]) -> Hits<'h> {
         let [a, b, c] = self.needle;
         match self.n {
-            1 => memchr::memchr(a, hay),
-            2 => memchr::memchr2(a, b, hay),
-            3 => memchr::memchr3(a, b, c, hay),
-            _ => hay.iter().position(|&x| self.set.has(x)),
+            2 => Hits::Two(memchr::memchr2_iter(a, b, hay)),
+            3 => Hits::Three(memchr::memchr3_iter(a, b, c, hay)),
+            _ => Hits::Table {
+                hay,
+                pos: 0,
+                set: &self.set,
+            },
         }
     }
 }
 
-/// Scans from `start` to the first unescaped byte of `stops`, or the end of `input`.
-///
-/// A backslash escapes the byte after it (checked against `escapes`); a backslash at the very
-/// end is an error. Linear in the bytes scanned.
-#[inline]
-pub(crate) fn scan(
-    input: &[u8],
-    start: usize,
-    stops: &Stops,
-    escapes: Escapes,
-) -> Result<Field, Error> {
-    let mut i = start;
-    let mut escaped = false;
-    loop {
-        let Some(hit) = input.get(i..).and_then(|rest| stops.find(rest)) else {
-            i = input.len();
-            break;
-        };
-        i += hit;
-        if input[i] != b'\\' {
-            break;
-        }
-        let Some(&next) = input.get(i + 1) else {
-            return Err(Error::TrailingBackslash { offset: i });
-        };
-        if let Escapes::Only(allowed, names) = escapes
-            && !allowed.has(next)
-        {
-            return Err(Error::InvalidEscape {
-                offset: i,
-                found: next,
-                allowed: names,
-            });
-        }
-        escaped = true;
-        i += 2;
-    }
-    Ok(Field {
-        start,
-        end: i,
-        escaped,
-    })
+/// The iterator of [`Specials::iter`].
+pub(crate) enum Hits<'h> {
+    Two(memchr::Memchr2<'h>),
+    Three(memchr::Memchr3<'h>),
+    Table {
+        hay: &'h [u8],
+        pos: usize,
+        set: &'h ByteSet,
+    },
 }
 
-/// Removes one level of backslash escaping: `\x` becomes `x` for any character `x`.
-///
-/// Only ASCII backslashes are removed, so the result is valid UTF-8 and an escaped
-/// multi-byte character is kept whole. The caller has checked there is no trailing backslash.
-pub(crate) fn unescape(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
+impl Iterator for Hits<'_> {
+    type Item = usize;
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            Hits::Two(it) => it.next(),
+            Hits::Three(it) => it.next(),
+            Hits::Table { hay, pos, set } => {
+                let i = *pos + hay.get(*pos..)?.iter().position(|&x| set.has(x))?;
+                *pos = i + 1;
+                Some(i)
+            }
+        }
+    }
+}
+
+/// Appends `raw` to `out` with one level of backslash escaping removed: `\x` becomes `x` for
+/// any byte `x`. The caller has checked there is no trailing backslash.
+pub(crate) fn unescape_into(raw: &[u8], out: &mut Vec<u8>) {
+    out.reserve(raw.len());
     let mut rest = raw;
-    while let Some(i) = memchr::memchr(b'\\', rest.as_bytes()) {
-        out.push_str(&rest[..i]);
-        let mut after = rest[i + 1..].chars();
-        if let Some(c) = after.next() {
-            out.push(c);
-        }
-        rest = after.as_str();
+    while let Some(i) = memchr::memchr(b'\\', rest) {
+        out.extend_from_slice(rest.get(..i).unwrap_or_default());
+        out.extend(rest.get(i + 1));
+        rest = rest.get(i + 2..).unwrap_or_default();
     }
-    out.push_str(rest);
-    out
+    out.extend_from_slice(rest);
 }
 
 /// The length of `s` once every byte of `specials` is prefixed with a backslash.
 #[inline]
-pub(crate) fn escaped_len(s: &str, specials: &ByteSet) -> usize {
-    s.len() + s.bytes().filter(|b| specials.has(*b)).count()
+pub(crate) fn escaped_len(s: &[u8], specials: &ByteSet) -> usize {
+    s.len() + s.iter().filter(|b| specials.has(**b)).count()
 }
 
 /// Writes `s` with every byte of `specials` prefixed with a backslash. The caller has checked
 /// that `buf` has room ([`escaped_len`]).
 #[inline]
-pub(crate) fn put_escaped(buf: &mut impl BufMut, s: &str, specials: &ByteSet) {
-    let bytes = s.as_bytes();
+pub(crate) fn put_escaped(buf: &mut impl BufMut, s: &[u8], specials: &ByteSet) {
     let mut from = 0;
-    for (i, b) in bytes.iter().enumerate() {
+    for (i, b) in s.iter().enumerate() {
         if specials.has(*b) {
-            buf.put_slice(&bytes[from..i]);
+            buf.put_slice(s.get(from..i).unwrap_or_default());
             buf.put_u8(b'\\');
             from = i;
         }
     }
-    buf.put_slice(&bytes[from..]);
+    buf.put_slice(s.get(from..).unwrap_or_default());
 }
 
 /// Fails with [`Error::BufferTooSmall`] unless `buf` has room for `needed` bytes.
@@ -202,15 +177,26 @@ pub(crate) fn check_room(buf: &impl BufMut, needed: usize) -> Result<(), Error> 
 }
 
 /// The first byte of `s` that is in `forbidden`, if any.
-pub(crate) fn first_forbidden(s: &str, forbidden: &ByteSet) -> Option<u8> {
-    s.bytes().find(|b| forbidden.has(*b))
+pub(crate) fn first_forbidden(s: &[u8], forbidden: &ByteSet) -> Option<u8> {
+    s.iter().copied().find(|b| forbidden.has(*b))
 }
 
-/// Validates `input` as UTF-8, with the offset of the first bad byte as the error.
-pub(crate) fn utf8(input: &[u8]) -> Result<&str, Error> {
-    core::str::from_utf8(input).map_err(|e| Error::NotUtf8 {
-        offset: e.valid_up_to(),
-    })
+/// The checks every parser makes before it looks at `input`: its length fits the 31-bit
+/// ranges of [`Args`](crate::Args), and, when the caller asks, it is UTF-8.
+#[inline]
+pub(crate) fn check_input(input: &[u8], require_utf8: bool) -> Result<(), Error> {
+    if input.len() > crate::MAX_INPUT {
+        return Err(Error::TooLong {
+            len: input.len(),
+            max: crate::MAX_INPUT,
+        });
+    }
+    if require_utf8 {
+        core::str::from_utf8(input).map_err(|e| Error::NotUtf8 {
+            offset: e.valid_up_to(),
+        })?;
+    }
+    Ok(())
 }
 
 /// The length of `args` written by [`put_pairs`].
@@ -230,7 +216,7 @@ pub(crate) fn put_pairs(
     sep: u8,
     key_sp: &ByteSet,
     value_sp: &ByteSet,
-    prefix: Option<(&str, &ByteSet)>,
+    prefix: Option<(&[u8], &ByteSet)>,
 ) {
     for (i, (k, v)) in args.iter().enumerate() {
         if i > 0 {
@@ -246,13 +232,22 @@ pub(crate) fn put_pairs(
     }
 }
 
-/// Runs an encoder into a new `String`. Encoders write whole UTF-8 strings and ASCII bytes
-/// only, so the conversion cannot fail.
-pub(crate) fn encode_to_string(
-    capacity: usize,
-    encode: impl FnOnce(&mut alloc::vec::Vec<u8>) -> Result<usize, Error>,
-) -> Result<String, Error> {
-    let mut out = alloc::vec::Vec::with_capacity(capacity);
+/// Runs an encoder into a new `Vec` of exactly `len` bytes.
+pub(crate) fn encode_to_vec(
+    len: usize,
+    encode: impl FnOnce(&mut Vec<u8>) -> Result<usize, Error>,
+) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::with_capacity(len);
     encode(&mut out)?;
-    Ok(String::from_utf8(out).unwrap_or_default())
+    Ok(out)
+}
+
+/// [`encode_to_vec`], as text: [`Error::NotUtf8`] if the arguments' bytes are not UTF-8.
+pub(crate) fn encode_to_string(
+    len: usize,
+    encode: impl FnOnce(&mut Vec<u8>) -> Result<usize, Error>,
+) -> Result<String, Error> {
+    String::from_utf8(encode_to_vec(len, encode)?).map_err(|e| Error::NotUtf8 {
+        offset: e.utf8_error().valid_up_to(),
+    })
 }

@@ -14,9 +14,12 @@
 //! plus torrc [`bridge`] lines, whose `k=v` items become the SOCKS arguments, and
 //! [`TransportName`] (`pt-spec.txt` 3.1).
 //!
-//! Everything parses into [`Args`], an ordered multimap that keeps order and duplicate keys
-//! and borrows from the input when no unescaping is needed; up to [`INLINE_PAIRS`] pairs live
-//! inline, so parsing typical arguments does not allocate. Encoders write into any
+//! Everything parses into [`Args`], an ordered multimap of **byte** keys and values (tor passes
+//! a bridge line's arguments to the PT unchanged, whatever they hold) that keeps order and
+//! duplicate keys, with `&str` accessors where the bytes are UTF-8. Every parser takes text
+//! or bytes. An `Args` stores each pair as two byte ranges into the input (16 bytes a pair,
+//! up to [`INLINE_PAIRS`] pairs inline) and allocates only to unescape a field that held a
+//! backslash, so parsing typical arguments does not allocate. Encoders write into any
 //! [`bytes::BufMut`] (a `Vec<u8>`, a `BytesMut`, a `&mut [u8]`) after checking it has room, and
 //! report the exact length first with `encoded_len`. Nothing panics, and every parser is linear
 //! in its input.
@@ -31,13 +34,13 @@
 //!     "obfs4 192.0.2.1:80 5EDAC3B810E12B01F6FD8050D2FD3E277B289A08 \
 //!      cert=2uplIpLQ0q9+0qMFrK5pkaYRDOe460LL9WHBvatgkuRr/SL31wBOEupaMMJ6koRE6Ld0ew iat-mode=0",
 //! )?;
-//! let wire = line.socks_args()?; // what tor writes into the SOCKS username
+//! let wire = line.socks_args(); // what tor writes into the SOCKS username
 //! assert_eq!(wire.len(), 86);
-//! let fields = socks::to_rfc1929(wire.as_bytes())?.expect("non-empty args");
+//! let fields = socks::to_rfc1929(&wire)?.expect("non-empty args");
 //! assert_eq!(fields.passwd, b"\0"); // fits in UNAME: PASSWD is one NUL byte
 //!
 //! // The PT side: username and password back into arguments.
-//! let args = socks::parse_rfc1929(fields.uname, fields.passwd, socks::Policy::Lenient)?;
+//! let args = socks::parse_rfc1929(fields.uname, fields.passwd, socks::Config::LENIENT)?;
 //! assert_eq!(args.get("iat-mode"), Some("0"));
 //! assert!(args.is_borrowed()); // no escapes, so nothing was copied
 //! # Ok::<(), pt_args::Error>(())
@@ -54,7 +57,7 @@
 //!   (behaviours: `socks-args-escape-set`, `socks-args-key-with-equals`). An unescaped `=` in a
 //!   value is kept (behaviours: `socks-args-equals-in-value`).
 //! - **Unknown SOCKS escapes.** goptlib accepts `\x` for any byte, obfs4proxy only `\\ \= \;`:
-//!   [`socks::Policy::Lenient`] (default) or [`socks::Policy::Strict`] (behaviours:
+//!   [`socks::Config::LENIENT`] (default) or [`socks::Config::STRICT`] (behaviours:
 //!   `socks-args-unknown-escape`).
 //! - **RFC 1929 fields.** Up to 255 bytes get the NUL password where the spec says "less than
 //!   255"; longer lists are cut at byte 255; PASSWD `00` means "no password" (behaviours:
@@ -65,11 +68,16 @@
 //!   `smethod-args-key-order`, `smethod-args-line-breaking-bytes`,
 //!   `smethod-args-equals-in-value`, `smethod-args-pt2-semicolons`).
 //! - **Server transport options.** The encoder also escapes `=` (the older spec text); the
-//!   default decoder is goptlib's, [`options::Policy::Strict`] follows the spec (behaviours:
+//!   default decoder is goptlib's, [`options::Config::STRICT`] follows the spec (behaviours:
 //!   `server-options-escape-equals`, `server-options-colon-in-value`,
 //!   `server-options-transport-names`, `server-options-commas-not-separators`).
-//! - **Bridge lines.** tor's `k=v` item rule and its 510-byte limit on the escaped arguments
-//!   (behaviours: `bridge-line-key-value-items`, `bridge-socks-args-510`).
+//! - **Bytes, not text.** tor passes arguments byte for byte; Arti takes only UTF-8. Every
+//!   decoder takes bytes, `require_utf8` refuses the rest (behaviours: `socks-args-are-bytes`).
+//!   The SOCKS encoders refuse NUL, which SOCKS cannot carry intact (behaviours:
+//!   `socks-args-nul-unencodable`).
+//! - **Bridge lines.** tor's item splitting (spaces and tabs only, items trimmed), its `k=v`
+//!   item rule and its 510-byte limit on the escaped arguments (behaviours:
+//!   `bridge-line-item-splitting`, `bridge-line-key-value-items`, `bridge-socks-args-510`).
 //!
 //! # Features
 //!
@@ -77,7 +85,7 @@
 //! - `alloc`: required (the crate needs a global allocator for unescaped strings); without
 //!   `std`, enable it explicitly.
 //! - `serde`: `Serialize`/`Deserialize` for [`Args`] (as a sequence of pairs),
-//!   [`TransportName`] and the policy types.
+//!   [`TransportName`] and the `Config` types.
 //! - `arbitrary`: `Arbitrary` for [`Args`], [`TransportName`] and
 //!   [`bridge::Fingerprint`]; implies `std`.
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -97,6 +105,6 @@ pub mod options;
 pub mod smethod;
 pub mod socks;
 
-pub use args::{Args, INLINE_PAIRS, Iter};
+pub use args::{Args, INLINE_PAIRS, Iter, MAX_INPUT};
 pub use error::Error;
 pub use name::TransportName;

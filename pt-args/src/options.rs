@@ -2,7 +2,9 @@
 //! section 3.2.3).
 //!
 //! The parent passes each server transport its options, grouped here per transport in the
-//! order the transports first appear, each group's options in input order.
+//! order the transports first appear, each group's options in input order. Names, keys and
+//! values are bytes (an environment variable need not be UTF-8); `require_utf8` in [`Config`]
+//! refuses what is not UTF-8.
 //!
 //! **Decoding** follows goptlib (`args.go` `parseServerTransportOptions`, with the vectors of
 //! its `args_test.go` `TestParseServerTransportOptions`): the transport name ends at an unescaped
@@ -10,7 +12,7 @@
 //! any byte; names and keys must be non-empty, values may be empty; the empty string has no
 //! options. tor's own encoding (which escapes `:` `;` `\` but not `=`) decodes. An unescaped
 //! `:` inside a value is accepted (behaviours: `server-options-colon-in-value`);
-//! [`Policy::Strict`] rejects it and also requires transport names to match
+//! [`Config::STRICT`] rejects it and also requires transport names to match
 //! `[a-zA-Z_][a-zA-Z0-9_]*` (behaviours: `server-options-transport-names`).
 //!
 //! **Encoding** escapes `\`, `:`, `;` and `=` in names, keys and values (the older spec text,
@@ -22,7 +24,7 @@
 //!
 //! let opts = options::parse(r"gruyere:melty=10;gruyere:hardness=se\;ven;stnectaire:melty=4")?;
 //! assert_eq!(opts.get("gruyere").unwrap().get("hardness"), Some("se;ven"));
-//! assert_eq!(opts.transports().collect::<Vec<_>>(), ["gruyere", "stnectaire"]);
+//! assert_eq!(opts.transports().collect::<Vec<_>>(), [&b"gruyere"[..], b"stnectaire"]);
 //! # Ok::<(), pt_args::Error>(())
 //! ```
 
@@ -34,72 +36,110 @@ use bytes::BufMut;
 use core::fmt;
 
 use crate::escape::{
-    ByteSet, Escapes, Stops, check_room, encode_to_string, escaped_len, first_forbidden, pairs_len,
-    put_pairs,
+    ByteSet, Escapes, Field, check_input, check_room, encode_to_string, encode_to_vec, escaped_len,
+    first_forbidden, pairs_len, put_pairs, unescape_into,
 };
 use crate::list::{Grammar, parse_items};
 use crate::{Args, Error};
 
-/// How strictly to decode.
+/// How to decode: the same shape as [`socks::Config`](crate::socks::Config) and
+/// [`smethod::Config`](crate::smethod::Config). The default is [`Config::LENIENT`].
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum Policy {
-    /// goptlib's decoder.
-    #[default]
-    Lenient,
+#[cfg_attr(feature = "serde", serde(default))]
+pub struct Config {
     /// Also require valid transport names and an escaped `:` in values, as the spec says.
-    Strict,
+    /// Off: goptlib's decoder.
+    pub strict: bool,
+    /// Refuse input that is not UTF-8 ([`Error::NotUtf8`]).
+    pub require_utf8: bool,
+}
+
+impl Config {
+    /// goptlib's decoder (the default).
+    pub const LENIENT: Config = Config {
+        strict: false,
+        require_utf8: false,
+    };
+    /// The spec's rules: C-identifier transport names, `:` escaped in values.
+    pub const STRICT: Config = Config {
+        strict: true,
+        require_utf8: false,
+    };
+
+    /// This config with [`strict`](Self::strict) set to `on`.
+    pub const fn with_strict(mut self, on: bool) -> Self {
+        self.strict = on;
+        self
+    }
+
+    /// This config with [`require_utf8`](Self::require_utf8) set to `on`.
+    pub const fn with_require_utf8(mut self, on: bool) -> Self {
+        self.require_utf8 = on;
+        self
+    }
 }
 
 /// Server transport options, grouped per transport, order kept.
-#[derive(Clone, Default, PartialEq, Eq)]
+///
+/// Finding a transport's group takes O(log n) in the number of transports, when parsing and
+/// in [`push`](Self::push).
+#[derive(Clone, Default)]
 pub struct ServerTransportOptions<'a> {
-    groups: Vec<(Cow<'a, str>, Args<'a>)>,
+    groups: Vec<(Cow<'a, [u8]>, Args<'a>)>,
+    /// Transport name -> its index in `groups`.
+    index: BTreeMap<Cow<'a, [u8]>, usize>,
 }
 
 impl<'a> ServerTransportOptions<'a> {
     /// No options.
     pub const fn new() -> Self {
-        ServerTransportOptions { groups: Vec::new() }
-    }
-
-    /// Adds `key=value` to `transport`'s options (after its existing ones).
-    pub fn push(
-        &mut self,
-        transport: impl Into<Cow<'a, str>>,
-        key: impl Into<Cow<'a, str>>,
-        value: impl Into<Cow<'a, str>>,
-    ) {
-        let transport = transport.into();
-        match self.groups.iter_mut().find(|(t, _)| *t == transport) {
-            Some((_, args)) => args.push(key, value),
-            None => self.push_group(transport, key.into(), value.into()),
+        ServerTransportOptions {
+            groups: Vec::new(),
+            index: BTreeMap::new(),
         }
     }
 
-    /// Adds a new group for `transport` with one option.
-    fn push_group(&mut self, transport: Cow<'a, str>, key: Cow<'a, str>, value: Cow<'a, str>) {
-        let mut args = Args::new();
-        args.push(key, value);
+    /// Adds `key=value` to `transport`'s options (after its existing ones). The bytes are
+    /// copied.
+    pub fn push(
+        &mut self,
+        transport: impl AsRef<[u8]>,
+        key: impl AsRef<[u8]>,
+        value: impl AsRef<[u8]>,
+    ) {
+        let transport = transport.as_ref();
+        let group = match self.index.get(transport) {
+            Some(&i) => i,
+            None => self.add_group(Cow::Owned(transport.to_vec()), Args::new()),
+        };
+        if let Some((_, args)) = self.groups.get_mut(group) {
+            args.push(key, value);
+        }
+    }
+
+    /// Adds an empty group for `transport`, returning its index.
+    fn add_group(&mut self, transport: Cow<'a, [u8]>, args: Args<'a>) -> usize {
+        let i = self.groups.len();
+        self.index.insert(transport.clone(), i);
         self.groups.push((transport, args));
+        i
     }
 
     /// The options of `transport`, if it has any.
-    pub fn get(&self, transport: &str) -> Option<&Args<'a>> {
-        self.groups
-            .iter()
-            .find(|(t, _)| t == transport)
-            .map(|(_, a)| a)
+    pub fn get(&self, transport: impl AsRef<[u8]>) -> Option<&Args<'a>> {
+        let i = *self.index.get(transport.as_ref())?;
+        self.groups.get(i).map(|(_, a)| a)
     }
 
     /// The transports that have options, in order of first appearance.
-    pub fn transports(&self) -> impl Iterator<Item = &str> {
+    pub fn transports(&self) -> impl Iterator<Item = &[u8]> {
         self.groups.iter().map(|(t, _)| &**t)
     }
 
     /// Every transport with its options.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Args<'a>)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], &Args<'a>)> {
         self.groups.iter().map(|(t, a)| (&**t, a))
     }
 
@@ -115,67 +155,62 @@ impl<'a> ServerTransportOptions<'a> {
 
     /// A copy that no longer borrows the input.
     pub fn into_owned(self) -> ServerTransportOptions<'static> {
-        let groups = self
-            .groups
-            .into_iter()
-            .map(|(t, a)| (Cow::Owned(t.into_owned()), a.into_owned()));
-        ServerTransportOptions {
-            groups: groups.collect(),
+        let mut out = ServerTransportOptions::new();
+        for (t, a) in self.groups {
+            out.add_group(Cow::Owned(t.into_owned()), a.into_owned());
         }
+        out
     }
 }
+
+impl PartialEq for ServerTransportOptions<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.groups == other.groups
+    }
+}
+
+impl Eq for ServerTransportOptions<'_> {}
 
 impl fmt::Debug for ServerTransportOptions<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.iter()).finish()
+        f.debug_map()
+            .entries(self.iter().map(|(t, a)| (crate::args::Text(t), a)))
+            .finish()
     }
 }
 
-const SEPS: ByteSet = ByteSet::of(b";");
+const LENIENT: Grammar = Grammar::new(b";", true, b"", Escapes::Any);
+const STRICT: Grammar = Grammar::new(b";", true, b":", Escapes::Any);
 
-const fn grammar(value_stops: &[u8]) -> Grammar {
-    Grammar {
-        seps: SEPS,
-        prefix_stops: Some(Stops::of(b":=;")),
-        key_stops: Stops::of(b"=;"),
-        value_stops: Stops::of(value_stops),
-        escapes: Escapes::Any,
-    }
+/// Parses `input` (text or bytes) with [`Config::LENIENT`].
+pub fn parse<I: AsRef<[u8]> + ?Sized>(input: &I) -> Result<ServerTransportOptions<'_>, Error> {
+    parse_with(input, Config::LENIENT)
 }
 
-const LENIENT: Grammar = grammar(b";");
-const STRICT: Grammar = grammar(b";:");
-
-/// Parses `input` with [`Policy::Lenient`].
-pub fn parse(input: &str) -> Result<ServerTransportOptions<'_>, Error> {
-    parse_with(input, Policy::Lenient)
-}
-
-/// Parses `input` with the given policy.
+/// Parses `input` with the given config.
 ///
 /// ```
-/// use pt_args::{Error, options::{self, Policy}};
+/// use pt_args::{Error, options::{self, Config}};
 ///
 /// assert!(options::parse("t:url=https://x").is_ok());
-/// assert_eq!(options::parse_with("t:url=https://x", Policy::Strict).unwrap_err(),
+/// assert_eq!(options::parse_with("t:url=https://x", Config::STRICT).unwrap_err(),
 ///            Error::Unescaped { offset: 11, found: ':' });
 /// # Ok::<(), pt_args::Error>(())
 /// ```
-pub fn parse_with(input: &str, policy: Policy) -> Result<ServerTransportOptions<'_>, Error> {
-    let g = match policy {
-        Policy::Lenient => &LENIENT,
-        Policy::Strict => &STRICT,
-    };
+pub fn parse_with<I: AsRef<[u8]> + ?Sized>(
+    input: &I,
+    config: Config,
+) -> Result<ServerTransportOptions<'_>, Error> {
+    let input = input.as_ref();
+    check_input(input, config.require_utf8)?;
+    let g = if config.strict { &STRICT } else { &LENIENT };
     let mut opts = ServerTransportOptions::new();
-    // Transport name -> its group in `opts`: a linear search per item made the parse quadratic
-    // in the number of distinct transports.
-    let mut groups: BTreeMap<Cow<'_, str>, usize> = BTreeMap::new();
     parse_items(input, g, |item| {
         let Some(name) = item.prefix else {
             return Ok(());
         };
-        if policy == Policy::Strict {
-            crate::name::validate(&input.as_bytes()[name.start..name.end]).map_err(
+        if config.strict {
+            crate::name::validate(input.get(name.start..name.end).unwrap_or_default()).map_err(
                 |e| match e {
                     Error::InvalidTransportName { offset } => Error::InvalidTransportName {
                         offset: name.start + offset,
@@ -184,21 +219,29 @@ pub fn parse_with(input: &str, policy: Policy) -> Result<ServerTransportOptions<
                 },
             )?;
         }
-        let (name, key, value) = (
-            name.text(input),
-            item.key.text(input),
-            item.value.text(input),
-        );
-        match groups.get(&name).and_then(|&i| opts.groups.get_mut(i)) {
-            Some((_, args)) => args.push(key, value),
-            None => {
-                groups.insert(name.clone(), opts.groups.len());
-                opts.push_group(name, key, value);
-            }
+        let name = field_bytes(input, name);
+        let group = match opts.index.get(&*name) {
+            Some(&i) => i,
+            None => opts.add_group(name, Args::parsing(input)),
+        };
+        if let Some((_, args)) = opts.groups.get_mut(group) {
+            args.push_field(input, item.key, item.value);
         }
         Ok(())
     })?;
     Ok(opts)
+}
+
+/// A field's bytes, unescaped; borrowed when it had no backslash.
+fn field_bytes(input: &[u8], f: Field) -> Cow<'_, [u8]> {
+    let raw = input.get(f.start..f.end).unwrap_or_default();
+    if f.escaped {
+        let mut out = Vec::with_capacity(raw.len());
+        unescape_into(raw, &mut out);
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(raw)
+    }
 }
 
 const SPECIALS: ByteSet = ByteSet::of(b"\\:;=");
@@ -246,7 +289,12 @@ pub fn encode(opts: &ServerTransportOptions<'_>, buf: &mut impl BufMut) -> Resul
     Ok(needed)
 }
 
-/// Encodes `opts` into a new string.
+/// Encodes `opts` into a new `Vec`.
+pub fn to_vec(opts: &ServerTransportOptions<'_>) -> Result<Vec<u8>, Error> {
+    encode_to_vec(encoded_len(opts), |out| encode(opts, out))
+}
+
+/// Encodes `opts` into a new string; [`Error::NotUtf8`] if the options are not text.
 pub fn to_string(opts: &ServerTransportOptions<'_>) -> Result<String, Error> {
     encode_to_string(encoded_len(opts), |out| encode(opts, out))
 }

@@ -12,7 +12,7 @@
 //! `smethod-args-line-breaking-bytes`).
 //!
 //! **Decoding** lets a backslash escape any byte. By default an unescaped `=` in a value is kept;
-//! [`Config::strict`] rejects it as Arti does (behaviours: `smethod-args-equals-in-value`).
+//! [`Config::STRICT`] rejects it as Arti does (behaviours: `smethod-args-equals-in-value`).
 //! [`Config::pt2_semicolons`] also accepts `;` as a separator, for the PT 2.x dialect whose
 //! examples use it (behaviours: `smethod-args-pt2-semicolons`).
 //!
@@ -26,69 +26,95 @@
 //! ```
 
 use alloc::string::String;
+use alloc::vec::Vec;
 use bytes::BufMut;
 
 use crate::escape::{
-    ByteSet, Escapes, Stops, check_room, encode_to_string, first_forbidden, pairs_len, put_pairs,
+    ByteSet, Escapes, check_input, check_room, encode_to_string, encode_to_vec, first_forbidden,
+    pairs_len, put_pairs,
 };
 use crate::list::{Grammar, parse_items};
 use crate::{Args, Error};
 
-/// Decoder settings. The default is lenient and accepts only `,` as the separator.
+/// How to decode: the same shape as [`socks::Config`](crate::socks::Config) and
+/// [`options::Config`](crate::options::Config). The default is [`Config::LENIENT`], which
+/// accepts only `,` as the separator.
+#[non_exhaustive]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
 pub struct Config {
     /// Reject an unescaped `=` inside a value, as Arti does.
     pub strict: bool,
+    /// Refuse input that is not UTF-8 ([`Error::NotUtf8`]).
+    pub require_utf8: bool,
     /// Accept `;` as a separator too (PT 2.x tolerance); the encoder always writes `,`.
     pub pt2_semicolons: bool,
 }
 
-const fn grammar(seps: &[u8], value_stops: &[u8]) -> Grammar {
-    let mut key_stops = [b'=', 0, 0];
-    let mut i = 0;
-    while i < seps.len() {
-        key_stops[i + 1] = seps[i];
-        i += 1;
+impl Config {
+    /// goptlib's and tor's reading: an unescaped `=` in a value is kept (the default).
+    pub const LENIENT: Config = Config {
+        strict: false,
+        require_utf8: false,
+        pt2_semicolons: false,
+    };
+    /// Arti's reading: an unescaped `=` in a value is an error.
+    pub const STRICT: Config = Config {
+        strict: true,
+        ..Config::LENIENT
+    };
+
+    /// This config with [`strict`](Self::strict) set to `on`.
+    pub const fn with_strict(mut self, on: bool) -> Self {
+        self.strict = on;
+        self
     }
-    Grammar {
-        seps: ByteSet::of(seps),
-        prefix_stops: None,
-        key_stops: Stops::of(&key_stops),
-        value_stops: Stops::of(value_stops),
-        escapes: Escapes::Any,
+
+    /// This config with [`require_utf8`](Self::require_utf8) set to `on`.
+    pub const fn with_require_utf8(mut self, on: bool) -> Self {
+        self.require_utf8 = on;
+        self
+    }
+
+    /// This config with [`pt2_semicolons`](Self::pt2_semicolons) set to `on`.
+    pub const fn with_pt2_semicolons(mut self, on: bool) -> Self {
+        self.pt2_semicolons = on;
+        self
     }
 }
 
+/// Indexed by `pt2_semicolons * 2 + strict`.
 const GRAMMARS: [Grammar; 4] = [
-    grammar(b",", b","),
-    grammar(b",", b",="),
-    grammar(b",;", b",;"),
-    grammar(b",;", b",;="),
+    Grammar::new(b",", false, b"", Escapes::Any),
+    Grammar::new(b",", false, b"=", Escapes::Any),
+    Grammar::new(b",;", false, b"", Escapes::Any),
+    Grammar::new(b",;", false, b"=", Escapes::Any),
 ];
 
-/// Parses `input` (the text after `ARGS:`) with the default [`Config`].
-pub fn parse(input: &str) -> Result<Args<'_>, Error> {
-    parse_with(input, Config::default())
+/// Parses `input` (the text after `ARGS:`, as text or bytes) with [`Config::LENIENT`].
+pub fn parse<I: AsRef<[u8]> + ?Sized>(input: &I) -> Result<Args<'_>, Error> {
+    parse_with(input, Config::LENIENT)
 }
 
-/// Parses `input` with the given settings.
+/// Parses `input` with the given config.
 ///
 /// ```
 /// use pt_args::{Error, smethod::{self, Config}};
 ///
-/// let strict = Config { strict: true, ..Config::default() };
 /// assert_eq!(smethod::parse("k=a=b")?.get("k"), Some("a=b"));
-/// assert_eq!(smethod::parse_with("k=a=b", strict), Err(Error::Unescaped { offset: 3, found: '=' }));
-/// let pt2 = Config { pt2_semicolons: true, ..Config::default() };
+/// assert_eq!(smethod::parse_with("k=a=b", Config::STRICT), Err(Error::Unescaped { offset: 3, found: '=' }));
+/// let pt2 = Config::LENIENT.with_pt2_semicolons(true);
 /// assert_eq!(smethod::parse_with("a=1;b=2", pt2)?.len(), 2);
 /// # Ok::<(), pt_args::Error>(())
 /// ```
-pub fn parse_with(input: &str, config: Config) -> Result<Args<'_>, Error> {
+pub fn parse_with<I: AsRef<[u8]> + ?Sized>(input: &I, config: Config) -> Result<Args<'_>, Error> {
+    let input = input.as_ref();
+    check_input(input, config.require_utf8)?;
     let g = &GRAMMARS[usize::from(config.pt2_semicolons) * 2 + usize::from(config.strict)];
-    let mut args = Args::new();
+    let mut args = Args::parsing(input);
     parse_items(input, g, |item| {
-        args.push(item.key.text(input), item.value.text(input));
+        args.push_field(input, item.key, item.value);
         Ok(())
     })?;
     Ok(args)
@@ -124,7 +150,13 @@ pub fn encode(args: &Args<'_>, buf: &mut impl BufMut) -> Result<usize, Error> {
     Ok(needed)
 }
 
-/// Encodes `args` into a new string (without the `ARGS:` prefix).
+/// Encodes `args` into a new `Vec` (without the `ARGS:` prefix).
+pub fn to_vec(args: &Args<'_>) -> Result<Vec<u8>, Error> {
+    encode_to_vec(encoded_len(args), |out| encode(args, out))
+}
+
+/// Encodes `args` into a new string (without the `ARGS:` prefix); [`Error::NotUtf8`] if the
+/// arguments are not text.
 pub fn to_string(args: &Args<'_>) -> Result<String, Error> {
     encode_to_string(encoded_len(args), |out| encode(args, out))
 }

@@ -12,7 +12,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use common::pairs;
 use pt_args::Error;
 use pt_args::bridge::{BridgeLine, DEFAULT_PORT, Fingerprint};
-use pt_args::socks::{self, Escaping, Policy};
+use pt_args::socks::{self, Config, Escaping};
 
 /// One of Tor Browser's built-in obfs4 bridges (`pt_config.json`).
 const OBFS4_BRIDGE: &str = "obfs4 51.222.13.177:80 5EDAC3B810E12B01F6FD8050D2FD3E277B289A08 \
@@ -43,26 +43,26 @@ const MEEK_LITE_BRIDGE: &str = "meek_lite 192.0.2.18:80 BE776A53492E1E044A26F173
 /// Checks what a PT does with the line's SOCKS string: split as tor does, rejoin, parse with
 /// both policies, and get the line's arguments back.
 fn pt_reads_back(line: &BridgeLine<'_>) {
-    let wire = line.socks_args().unwrap();
+    let wire = line.socks_args();
     assert_eq!(wire.len(), line.socks_args_len());
     let mut buf = Vec::new();
     assert_eq!(line.encode_socks_args(&mut buf), Ok(wire.len()));
-    assert_eq!(buf, wire.as_bytes());
+    assert_eq!(buf, wire);
     assert_eq!(
-        socks::to_string_with(line.args(), Escaping::Minimal).as_deref(),
+        socks::to_vec_with(line.args(), Escaping::Minimal).as_deref(),
         Ok(&*wire)
     );
-    match socks::to_rfc1929(wire.as_bytes()).unwrap() {
+    match socks::to_rfc1929(&wire).unwrap() {
         None => assert!(line.args().is_empty()),
         Some(f) => {
-            for policy in [Policy::Lenient, Policy::Strict] {
+            for policy in [Config::LENIENT, Config::STRICT] {
                 let back = socks::parse_rfc1929(f.uname, f.passwd, policy).unwrap();
                 assert_eq!(&back, line.args(), "{policy:?}");
             }
         }
     }
     // SOCKS4 carries the whole string in USERID.
-    let back = socks::parse_bytes(wire.as_bytes(), Policy::Lenient).unwrap();
+    let back = socks::parse_with(&wire, Config::LENIENT).unwrap();
     assert_eq!(&back, line.args());
 }
 
@@ -81,14 +81,14 @@ fn obfs4_86_byte_socks_string_fits_in_uname() {
     );
     assert!(line.args().is_borrowed());
     assert_eq!(OBFS4_CERT.len(), 70);
-    let wire = line.socks_args().unwrap();
-    assert_eq!(wire, format!("cert={OBFS4_CERT};iat-mode=0"));
+    let wire = line.socks_args();
+    assert_eq!(wire, format!("cert={OBFS4_CERT};iat-mode=0").into_bytes());
     assert_eq!(wire.len(), 86);
-    let f = socks::to_rfc1929(wire.as_bytes()).unwrap().unwrap();
-    assert_eq!(f.uname, wire.as_bytes());
+    let f = socks::to_rfc1929(&wire).unwrap().unwrap();
+    assert_eq!(f.uname, &wire[..]);
     assert_eq!(f.passwd, b"\0");
     // Nothing to unescape: the PT's parse borrows UNAME.
-    let back = socks::parse_rfc1929(f.uname, f.passwd, Policy::Strict).unwrap();
+    let back = socks::parse_rfc1929(f.uname, f.passwd, Config::STRICT).unwrap();
     assert!(back.is_borrowed());
     pt_reads_back(&line);
 }
@@ -108,7 +108,7 @@ fn snowflake_384_bytes_split_inside_stun_mixvo() {
             ("utls-imitate", "hellorandomizedalpn"),
         ]
     );
-    let wire = line.socks_args().unwrap();
+    let wire = line.socks_args();
     assert_eq!(
         wire,
         format!(
@@ -116,9 +116,10 @@ fn snowflake_384_bytes_split_inside_stun_mixvo() {
              url=https://1098762253.rsc.cdn77.org/;fronts=www.cdn77.com,www.phpmyadmin.net;\
              ice={SNOWFLAKE_ICE};utls-imitate=hellorandomizedalpn"
         )
+        .into_bytes()
     );
     assert_eq!(wire.len(), 384);
-    let f = socks::to_rfc1929(wire.as_bytes()).unwrap().unwrap();
+    let f = socks::to_rfc1929(&wire).unwrap().unwrap();
     assert_eq!(f.uname.len(), 255);
     assert_eq!(f.passwd.len(), 129);
     assert!(
@@ -128,9 +129,9 @@ fn snowflake_384_bytes_split_inside_stun_mixvo() {
     assert!(f.passwd.starts_with(b"ip.com:3478,"));
     assert!(f.passwd.ends_with(b";utls-imitate=hellorandomizedalpn"));
     // UNAME alone is a truncated list; the PT must join.
-    let alone = socks::parse_bytes(f.uname, Policy::Lenient).unwrap();
+    let alone = socks::parse_with(f.uname, Config::LENIENT).unwrap();
     assert_ne!(&alone, line.args());
-    let back = socks::parse_rfc1929(f.uname, f.passwd, Policy::Lenient).unwrap();
+    let back = socks::parse_rfc1929(f.uname, f.passwd, Config::LENIENT).unwrap();
     assert_eq!(back.get("ice"), Some(SNOWFLAKE_ICE));
     assert_eq!(back.len(), 5);
     pt_reads_back(&line);
@@ -147,8 +148,8 @@ fn webtunnel_ipv6() {
         Some(Fingerprint::from_hex("54BF1146B161573185FBA0299B0DC3A8F7D08080").unwrap())
     );
     assert_eq!(
-        line.socks_args().unwrap(),
-        "url=https://d3pyjtpvxs6z0u.cloudfront.net/Exei6xoh1aev8fiethee;ver=0.0.1"
+        line.socks_args(),
+        b"url=https://d3pyjtpvxs6z0u.cloudfront.net/Exei6xoh1aev8fiethee;ver=0.0.1"
     );
     pt_reads_back(&line);
 }
@@ -158,8 +159,8 @@ fn meek_lite_and_ipv6_obfs4() {
     let line = BridgeLine::parse(MEEK_LITE_BRIDGE).unwrap();
     assert_eq!(line.transport().map(|t| t.as_str()), Some("meek_lite"));
     assert_eq!(
-        line.socks_args().unwrap(),
-        "url=https://meek.azureedge.net/;front=ajax.aspnetcdn.com"
+        line.socks_args(),
+        b"url=https://meek.azureedge.net/;front=ajax.aspnetcdn.com"
     );
     pt_reads_back(&line);
 
@@ -172,7 +173,7 @@ fn meek_lite_and_ipv6_obfs4() {
     let line = BridgeLine::parse(&v6).unwrap();
     assert!(line.addr().is_ipv6());
     assert_eq!(line.addr().port(), 80);
-    assert_eq!(line.socks_args().unwrap().len(), 86);
+    assert_eq!(line.socks_args().len(), 86);
 }
 
 /// What counts as a `k=v` item (tor's `string_is_key_value`), and fingerprint detection
@@ -211,7 +212,7 @@ fn key_value_validity_and_fingerprint_detection() {
     // Duplicates are kept, in order.
     let line = BridgeLine::parse("fake5 127.0.0.1:9 k=1 k= k=2").unwrap();
     assert_eq!(pairs(line.args()), [("k", "1"), ("k", ""), ("k", "2")]);
-    assert_eq!(line.socks_args().unwrap(), "k=1;k=;k=2");
+    assert_eq!(line.socks_args(), b"k=1;k=;k=2");
 
     // The first item after the address is the fingerprint unless it is k=v.
     let line = BridgeLine::parse("obfs4 192.0.2.1:80 cert=abc iat-mode=0").unwrap();
@@ -224,7 +225,7 @@ fn key_value_validity_and_fingerprint_detection() {
         Some(FP)
     );
     assert!(line.args().is_empty());
-    assert_eq!(line.socks_args().unwrap(), "");
+    assert_eq!(line.socks_args(), b"");
     // Lower case is accepted and shown upper case.
     let text = format!("obfs4 192.0.2.1:80 {}", FP.to_lowercase());
     let line = BridgeLine::parse(&text).unwrap();
@@ -336,8 +337,8 @@ fn socks_args_limit_is_510_escaped_bytes() {
     // The accepted 510-byte string is split 255 + 255.
     let text = format!("fake5 127.0.0.1:9 k={};;;;", a(500));
     let line = BridgeLine::parse(&text).unwrap();
-    let wire = line.socks_args().unwrap();
-    let f = socks::to_rfc1929(wire.as_bytes()).unwrap().unwrap();
+    let wire = line.socks_args();
+    let f = socks::to_rfc1929(&wire).unwrap().unwrap();
     assert_eq!((f.uname.len(), f.passwd.len()), (255, 255));
     assert!(f.passwd.ends_with(br"\;\;\;\;"));
     pt_reads_back(&line);
@@ -434,7 +435,7 @@ fn vanilla_bridge_lines() {
         line.fingerprint().map(|f| f.to_string()).as_deref(),
         Some(FP)
     );
-    assert_eq!(line.socks_args().unwrap(), "");
+    assert_eq!(line.socks_args(), b"");
     let spaced = "4123 4567 89AB CDEF 0123\t4567 89AB CDEF 0123 4567";
     let text = format!("Bridge 192.0.2.7:443 {spaced}");
     let line = BridgeLine::parse(&text).unwrap();
@@ -481,5 +482,190 @@ fn display_is_tors_form_and_parses_back() {
             .unwrap()
             .to_string(),
         "webtunnel [2001:db8::1]:443 url=https://x/"
+    );
+}
+
+/// Issue 7, point 3: items are split at runs of spaces and tabs only, as tor's
+/// `smartlist_split_string(NULL sep, SPLIT_SKIP_SPACE|SPLIT_IGNORE_BLANK)` splits them; an
+/// LF, CR, VT or FF inside an item stays there, and reaches the PT as is (tor sent
+/// `a=1\nb=2` as `61 3d 31 0a 62 3d 32`). `bridge.rs` used to split at CR and LF too.
+#[test]
+fn line_breaks_inside_an_item_stay_in_it() {
+    for ws in [b'\n', b'\r', 0x0b, 0x0c] {
+        let mut text = b"t5 127.0.0.1:1 a=1".to_vec();
+        text.push(ws);
+        text.extend_from_slice(b"b=2 c=3");
+        let line = BridgeLine::parse(&text).unwrap_or_else(|e| panic!("{ws:#04x}: {e}"));
+        let mut value = b"1".to_vec();
+        value.push(ws);
+        value.extend_from_slice(b"b=2");
+        assert_eq!(
+            line.args().iter().collect::<Vec<_>>(),
+            [(&b"a"[..], &value[..]), (b"c", b"3")],
+            "{ws:#04x}"
+        );
+        let mut wire = b"a=".to_vec();
+        wire.extend_from_slice(&value);
+        wire.extend_from_slice(b";c=3");
+        assert_eq!(line.socks_args(), wire);
+        pt_reads_back(&line);
+        // Written out and parsed again: the same line.
+        assert_eq!(BridgeLine::parse(&line.to_vec()).unwrap(), line);
+        assert_eq!(BridgeLine::parse(&line.to_string()).unwrap(), line);
+    }
+    // tor's recorded bytes for the LF case.
+    let line = BridgeLine::parse("t5 127.0.0.1:1 a=1\nb=2").unwrap();
+    assert_eq!(
+        line.socks_args(),
+        [0x61, 0x3d, 0x31, 0x0a, 0x62, 0x3d, 0x32]
+    );
+    assert_eq!(line.args().len(), 1);
+    // An LF inside the address or the transport is part of that item, so it is invalid.
+    assert_eq!(
+        BridgeLine::parse("t5 127.0.0.1\n:1"),
+        Err(Error::InvalidAddress { offset: 3 })
+    );
+}
+
+/// Each item loses tor's white space (space, tab, LF, VT, FF, CR) at both ends; an item left
+/// empty (a lone LF between spaces, a CRLF line end) is skipped; tabs split like spaces.
+#[test]
+fn white_space_at_the_ends_of_items_is_trimmed_and_blank_items_skipped() {
+    type BytePairs = &'static [(&'static [u8], &'static [u8])];
+    let cases: &[(&[u8], BytePairs)] = &[
+        (b"t5 127.0.0.1:1 a=1 \n b=2", &[(b"a", b"1"), (b"b", b"2")]),
+        (b"t5 127.0.0.1:1 a=1\r\n", &[(b"a", b"1")]),
+        (
+            b"t5 127.0.0.1:1 \na=1\n \r\x0bb=2\x0b\x0c",
+            &[(b"a", b"1"), (b"b", b"2")],
+        ),
+        (b"t5 127.0.0.1:1 a=\n", &[(b"a", b"")]),
+        (
+            b"t5\t127.0.0.1:1\ta=1\t\tb=2",
+            &[(b"a", b"1"), (b"b", b"2")],
+        ),
+        (b"\r\n\tt5 \x0c 127.0.0.1:1\r\n a=1 \t ", &[(b"a", b"1")]),
+        (b"t5 127.0.0.1:1 \n \r \x0b \x0c ", &[]),
+        // Only the ends: white space between the '=' and the value stays.
+        (b"t5 127.0.0.1:1 a=\n1", &[(b"a", b"\n1")]),
+        (b"t5 127.0.0.1:1 a\r=1", &[(b"a\r", b"1")]),
+    ];
+    for &(text, want) in cases {
+        let line = BridgeLine::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        assert_eq!(line.transport().map(|t| t.as_str()), Some("t5"), "{text:?}");
+        assert_eq!(
+            line.addr(),
+            SocketAddr::from(([127, 0, 0, 1], 1)),
+            "{text:?}"
+        );
+        assert_eq!(line.args().iter().collect::<Vec<_>>(), want, "{text:?}");
+        assert!(line.args().is_borrowed());
+        pt_reads_back(&line);
+    }
+    // Offsets point at the item after trimming.
+    assert_eq!(
+        BridgeLine::parse("t5 127.0.0.1:1 a=1 \n\rnovalue"),
+        Err(Error::NotKeyValue { offset: 21 })
+    );
+    assert_eq!(
+        BridgeLine::parse("t5 \n127.0.0.1:x"),
+        Err(Error::InvalidAddress { offset: 4 })
+    );
+    // A fingerprint item with a CR at its end (a CRLF file) is still a fingerprint.
+    let text = "obfs4 192.0.2.1:80 0123456789ABCDEF0123456789ABCDEF01234567\r\n";
+    assert!(BridgeLine::parse(text).unwrap().fingerprint().is_some());
+}
+
+/// Issue 7, point 7: torrc keywords are case-insensitive, so `bridge` and `BRIDGE` are the
+/// keyword too (`bridge obfs4 ...` failed with `InvalidAddress`); skipped once, so a
+/// transport literally named `bridge` (in any case) needs the keyword before it, which
+/// `Display` and `to_vec` write.
+#[test]
+fn bridge_keyword_in_any_case_and_a_transport_named_bridge() {
+    for keyword in ["Bridge", "bridge", "BRIDGE", "bRiDgE"] {
+        let text = format!("{keyword} obfs4 192.0.2.1:80 iat-mode=0");
+        let line = BridgeLine::parse(&text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        assert_eq!(line.transport().map(|t| t.as_str()), Some("obfs4"));
+        assert_eq!(line.addr(), SocketAddr::from(([192, 0, 2, 1], 80)));
+        let text = format!("{keyword}\t192.0.2.1:80");
+        assert_eq!(BridgeLine::parse(&text).unwrap().transport(), None);
+    }
+    // Not a keyword unless it is the whole item.
+    assert_eq!(
+        BridgeLine::parse("Bridges obfs4 192.0.2.1:80"),
+        Err(Error::InvalidAddress { offset: 8 })
+    );
+    for name in ["bridge", "Bridge", "BRIDGE"] {
+        let text = format!("Bridge {name} 192.0.2.1:80 k=v");
+        let line = BridgeLine::parse(&text).unwrap();
+        assert_eq!(line.transport().map(|t| t.as_str()), Some(name));
+        let shown = line.to_string();
+        assert_eq!(shown, format!("Bridge {name} 192.0.2.1:80 k=v"));
+        assert_eq!(line.to_vec(), shown.as_bytes());
+        assert_eq!(BridgeLine::parse(&shown).unwrap(), line);
+        assert_eq!(BridgeLine::parse(&line.to_vec()).unwrap(), line);
+        // Without the keyword, the name is taken as the keyword.
+        let bare = format!("{name} 192.0.2.1:80");
+        assert_eq!(BridgeLine::parse(&bare).unwrap().transport(), None);
+    }
+    // Any other transport is written without the keyword.
+    let line = BridgeLine::parse("BRIDGE obfs4 192.0.2.1:80").unwrap();
+    assert_eq!(line.to_string(), "obfs4 192.0.2.1:80");
+}
+
+/// Issue 7, point 7: `socks_args()` cannot fail for a parsed line (it returns the bytes);
+/// `encode_socks_args` fails only when the buffer is too small, writing nothing.
+#[test]
+fn encode_socks_args_fails_only_on_a_small_buffer() {
+    let line = BridgeLine::parse(OBFS4_BRIDGE).unwrap();
+    let needed = line.socks_args_len();
+    assert_eq!(needed, 86);
+    for size in [0, 1, 85] {
+        let mut storage = vec![0x55u8; size];
+        assert_eq!(
+            line.encode_socks_args(&mut &mut storage[..]),
+            Err(Error::BufferTooSmall {
+                needed,
+                available: size
+            })
+        );
+        assert!(storage.iter().all(|&b| b == 0x55));
+    }
+    let mut storage = [0u8; 86];
+    assert_eq!(line.encode_socks_args(&mut &mut storage[..]), Ok(86));
+    assert_eq!(storage.to_vec(), line.socks_args());
+    // A line without arguments needs no room.
+    let bare = BridgeLine::parse("obfs4 192.0.2.1:80").unwrap();
+    assert_eq!(bare.encode_socks_args(&mut &mut [0u8; 0][..]), Ok(0));
+    assert!(bare.socks_args().is_empty());
+}
+
+/// Issue 7, point 7: the 510-byte limit is checked as the items come, and storing stops once
+/// it is passed; tor's order is kept (every item must be k=v before the length is judged),
+/// and the error gives the exact total length.
+#[test]
+fn the_limit_reports_the_exact_length_and_comes_after_k_v_checks() {
+    let many = vec!["k=v"; 200].join(" ");
+    let text = format!("fake5 127.0.0.1:9 {many}");
+    assert_eq!(
+        BridgeLine::parse(&text),
+        Err(Error::TooLong { len: 799, max: 510 })
+    );
+    // A bad item after the limit was passed: NotKeyValue, as in tor.
+    let text = format!("fake5 127.0.0.1:9 {many} novalue");
+    assert_eq!(
+        BridgeLine::parse(&text),
+        Err(Error::NotKeyValue {
+            offset: text.len() - 7
+        })
+    );
+    // Escapes count past the limit too: 200 more `;` count 400 more bytes.
+    let text = format!("fake5 127.0.0.1:9 {many} x={}", ";".repeat(200));
+    assert_eq!(
+        BridgeLine::parse(&text),
+        Err(Error::TooLong {
+            len: 799 + 1 + 2 + 400,
+            max: 510
+        })
     );
 }

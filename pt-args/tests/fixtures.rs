@@ -14,8 +14,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use common::{fixture_path, groups, hex, pairs, read_fixture};
 use pt_args::bridge::BridgeLine;
-use pt_args::options::{self, Policy as OptPolicy, ServerTransportOptions};
-use pt_args::socks::{self, MAX_SOCKS5_ARGS, Policy};
+use pt_args::options::{self, Config as OptConfig, ServerTransportOptions};
+use pt_args::socks::{self, Config, MAX_SOCKS5_ARGS};
 use pt_args::{Error, smethod};
 
 /// The lines of `text` that start with `keyword `, without it.
@@ -169,25 +169,25 @@ fn torrc_bridge_lines_produce_the_recorded_socks_bytes() {
             name.starts_with(&format!("{transport}-")),
             "{name} is {transport}'s transcript"
         );
-        let wire = line.socks_args().unwrap();
+        let wire = line.socks_args();
         assert_eq!(wire.len(), line.socks_args_len());
         match sent {
             Sent::Socks4 { userid, .. } => {
                 assert_eq!(transport.as_str(), "fake4");
                 // SOCKS4: the whole string in USERID, no 255-byte split.
-                assert_eq!(userid, wire.as_bytes(), "{name}: USERID");
-                let back = socks::parse_bytes(&userid, Policy::Lenient).unwrap();
+                assert_eq!(userid, wire, "{name}: USERID");
+                let back = socks::parse_with(&userid, Config::LENIENT).unwrap();
                 assert_eq!(&back, line.args(), "{name}");
             }
             Sent::Socks5NoAuth { .. } => {
-                assert_eq!(wire, "", "{name}: no args, so no RFC 1929");
-                assert_eq!(socks::to_rfc1929(wire.as_bytes()), Ok(None));
+                assert_eq!(wire, b"", "{name}: no args, so no RFC 1929");
+                assert_eq!(socks::to_rfc1929(&wire), Ok(None));
             }
             Sent::Socks5Auth { uname, passwd, .. } => {
-                let f = socks::to_rfc1929(wire.as_bytes()).unwrap().expect("args");
+                let f = socks::to_rfc1929(&wire).unwrap().expect("args");
                 assert_eq!(f.uname, &uname[..], "{name}: UNAME");
                 assert_eq!(f.passwd, &passwd[..], "{name}: PASSWD");
-                for policy in [Policy::Lenient, Policy::Strict] {
+                for policy in [Config::LENIENT, Config::STRICT] {
                     let back = socks::parse_rfc1929(&uname, &passwd, policy).unwrap();
                     assert_eq!(&back, line.args(), "{name} {policy:?}");
                 }
@@ -224,10 +224,10 @@ fn tor_socks_strings_of_the_first_two_bridge_lines() {
             ("backslash", r"c\d")
         ]
     );
-    let wire = first.socks_args().unwrap();
+    let wire = first.socks_args();
     assert_eq!(
         wire,
-        r"key=value;shared-secret=x\;y;arg-with-equals=a=b;backslash=c\\d"
+        br"key=value;shared-secret=x\;y;arg-with-equals=a=b;backslash=c\\d"
     );
     assert_eq!(wire.len(), 0x3f);
     // The PT reads it back zero-copy except for the two escaped values.
@@ -237,8 +237,8 @@ fn tor_socks_strings_of_the_first_two_bridge_lines() {
 
     let long = BridgeLine::parse(texts[1]).unwrap();
     assert_eq!(long.socks_args_len(), 305);
-    let wire = long.socks_args().unwrap();
-    let f = socks::to_rfc1929(wire.as_bytes()).unwrap().unwrap();
+    let wire = long.socks_args();
+    let f = socks::to_rfc1929(&wire).unwrap().unwrap();
     assert_eq!((f.uname.len(), f.passwd.len()), (255, 50));
     assert_eq!(
         f.passwd,
@@ -268,7 +268,7 @@ fn toolong_log_matches_our_limit() {
     assert_eq!(err, Error::TooLong { len, max });
     assert_eq!(
         err.to_string(),
-        format!("SOCKS arguments are {len} bytes: expected at most {max}")
+        format!("too long: {len} bytes, where at most {max} fit")
     );
 }
 
@@ -311,7 +311,7 @@ fn tor_server_transport_options_decode_to_the_torrc_options() {
             "{dir}: torrc has ServerTransportOptions"
         );
         let tors = env_var(&env, "TOR_PT_SERVER_TRANSPORT_OPTIONS");
-        for policy in [OptPolicy::Lenient, OptPolicy::Strict] {
+        for policy in [OptConfig::LENIENT, OptConfig::STRICT] {
             assert_eq!(
                 options::parse_with(tors, policy).unwrap(),
                 expected,
@@ -363,13 +363,7 @@ fn smethod_args_from_real_pts() {
             let Some(args) = line.split(' ').find_map(|w| w.strip_prefix("ARGS:")) else {
                 continue;
             };
-            for config in [
-                smethod::Config::default(),
-                smethod::Config {
-                    strict: true,
-                    ..Default::default()
-                },
-            ] {
+            for config in [smethod::Config::default(), smethod::Config::STRICT] {
                 let a = smethod::parse_with(args, config).unwrap_or_else(|e| panic!("{file}: {e}"));
                 assert_eq!(a.get("iat-mode"), Some("0"), "{file}");
                 assert_eq!(smethod::to_string(&a).as_deref(), Ok(args), "{file}");
@@ -419,7 +413,7 @@ fn obfs4proxy_accepted_rfc1929_credentials() {
         let plen = usize::from(auth[2 + ulen]);
         let passwd = &auth[3 + ulen..3 + ulen + plen];
         assert_eq!(3 + ulen + plen, auth.len());
-        let args = socks::parse_rfc1929(uname, passwd, Policy::Strict)
+        let args = socks::parse_rfc1929(uname, passwd, Config::STRICT)
             .unwrap_or_else(|e| panic!("{line}: {e}"))
             .into_owned();
         assert!(args.contains_key("cert"));
@@ -457,5 +451,5 @@ fn obfs4proxy_accepted_rfc1929_credentials() {
         published.get("iat-mode").unwrap()
     );
     let bridge = BridgeLine::parse(&bridge).unwrap();
-    assert_eq!(bridge.socks_args().unwrap().as_bytes(), &tor_style.2[..]);
+    assert_eq!(bridge.socks_args(), &tor_style.2[..]);
 }

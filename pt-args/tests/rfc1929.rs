@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 use common::pairs;
 use pt_args::Error;
-use pt_args::socks::{self, MAX_RFC1929_FIELD, MAX_SOCKS5_ARGS, Policy, Rfc1929};
+use pt_args::socks::{self, Config, MAX_RFC1929_FIELD, MAX_SOCKS5_ARGS, Rfc1929};
 
 /// Arti's `split_settings` test data: "examplestrg" x 50 (550 bytes).
 fn examplestrg() -> Vec<u8> {
@@ -128,7 +128,7 @@ fn nul_password_marker_and_its_ambiguity() {
 
 #[test]
 fn parse_rfc1929_with_nul_marker_borrows() {
-    for policy in [Policy::Lenient, Policy::Strict] {
+    for policy in [Config::LENIENT, Config::STRICT] {
         let a = socks::parse_rfc1929(b"cert=AAAA;iat-mode=0", b"\0", policy).unwrap();
         assert_eq!(pairs(&a), [("cert", "AAAA"), ("iat-mode", "0")]);
         assert!(a.is_borrowed());
@@ -156,11 +156,11 @@ fn split_inside_an_escape_rejoins() {
     assert_eq!(f.uname.last(), Some(&b'\\'));
     // UNAME alone does not parse (it ends in a lone backslash) ...
     assert_eq!(
-        socks::parse_bytes(f.uname, Policy::Lenient),
+        socks::parse_with(f.uname, Config::LENIENT),
         Err(Error::TrailingBackslash { offset: 254 })
     );
     // ... joined with PASSWD it does, under both policies.
-    for policy in [Policy::Lenient, Policy::Strict] {
+    for policy in [Config::LENIENT, Config::STRICT] {
         let back = socks::parse_rfc1929(f.uname, f.passwd, policy).unwrap();
         assert_eq!(back, a);
         assert!(!back.is_borrowed());
@@ -178,14 +178,25 @@ fn split_inside_a_utf8_character_rejoins() {
             "{ch} at {first_byte_at} straddles the cut"
         );
         let f = socks::to_rfc1929(wire.as_bytes()).unwrap().unwrap();
+        // UNAME alone is not UTF-8: refused when UTF-8 is required ...
+        let utf8 = Config::LENIENT.with_require_utf8(true);
         assert_eq!(
-            socks::parse_bytes(f.uname, Policy::Lenient),
+            socks::parse_with(f.uname, utf8),
             Err(Error::NotUtf8 {
                 offset: first_byte_at
             })
         );
-        let back = socks::parse_rfc1929(f.uname, f.passwd, Policy::Lenient).unwrap();
-        assert_eq!(back, a, "{ch} at {first_byte_at}");
+        // ... and otherwise a truncated list whose last value ends inside the character.
+        let alone = socks::parse_with(f.uname, Config::LENIENT).unwrap();
+        assert_eq!(alone.len(), 1);
+        assert_eq!(alone.get("k"), None, "not UTF-8");
+        assert_eq!(alone.get_bytes("k").map(<[u8]>::len), Some(253));
+        // Joined, it is the whole list, text again.
+        for config in [Config::LENIENT, utf8] {
+            let back = socks::parse_rfc1929(f.uname, f.passwd, config).unwrap();
+            assert_eq!(back, a, "{ch} at {first_byte_at}");
+        }
+        let back = socks::parse_rfc1929(f.uname, f.passwd, Config::LENIENT).unwrap();
         // Everything is owned: the joined buffer is gone once parse_rfc1929 returns.
         assert!(!back.is_borrowed());
         assert_eq!(back.get("k").map(str::len), a.get("k").map(str::len));
@@ -198,11 +209,11 @@ fn parse_rfc1929_error_offsets_count_from_the_start_of_uname() {
     let uname = format!("k={}", "a".repeat(253));
     assert_eq!(uname.len(), 255);
     assert_eq!(
-        socks::parse_rfc1929(uname.as_bytes(), b";bad", Policy::Lenient),
+        socks::parse_rfc1929(uname.as_bytes(), b";bad", Config::LENIENT),
         Err(Error::MissingEquals { offset: 259 })
     );
     assert_eq!(
-        socks::parse_rfc1929(uname.as_bytes(), br";b=\q", Policy::Strict),
+        socks::parse_rfc1929(uname.as_bytes(), br";b=\q", Config::STRICT),
         Err(Error::InvalidEscape {
             offset: 258,
             found: b'q',
@@ -210,12 +221,23 @@ fn parse_rfc1929_error_offsets_count_from_the_start_of_uname() {
         })
     );
     assert_eq!(
-        socks::parse_rfc1929(uname.as_bytes(), b";b=\xff", Policy::Lenient),
+        socks::parse_rfc1929(
+            uname.as_bytes(),
+            b";b=\xff",
+            Config::LENIENT.with_require_utf8(true)
+        ),
         Err(Error::NotUtf8 { offset: 258 })
     );
-    // An error inside UNAME with the NUL marker.
+    // Without require_utf8 the byte is a value.
+    let back = socks::parse_rfc1929(uname.as_bytes(), b";b=\xff", Config::LENIENT).unwrap();
+    assert_eq!(back.get_bytes("b"), Some(&b"\xff"[..]));
+    // Errors inside UNAME with the NUL marker.
     assert_eq!(
-        socks::parse_rfc1929(b"a=1;;", b"\0", Policy::Lenient),
+        socks::parse_rfc1929(b"a=1;", b"\0", Config::LENIENT),
         Err(Error::TrailingSeparator { offset: 3 })
+    );
+    assert_eq!(
+        socks::parse_rfc1929(b"a=1;;", b"\0", Config::LENIENT),
+        Err(Error::EmptyItem { offset: 4 })
     );
 }

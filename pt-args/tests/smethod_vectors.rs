@@ -16,22 +16,10 @@ use common::{args, pairs};
 use pt_args::Error;
 use pt_args::smethod::{self, Config};
 
-const LENIENT: Config = Config {
-    strict: false,
-    pt2_semicolons: false,
-};
-const STRICT: Config = Config {
-    strict: true,
-    pt2_semicolons: false,
-};
-const PT2: Config = Config {
-    strict: false,
-    pt2_semicolons: true,
-};
-const PT2_STRICT: Config = Config {
-    strict: true,
-    pt2_semicolons: true,
-};
+const LENIENT: Config = Config::LENIENT;
+const STRICT: Config = Config::STRICT;
+const PT2: Config = Config::LENIENT.with_pt2_semicolons(true);
+const PT2_STRICT: Config = Config::STRICT.with_pt2_semicolons(true);
 const ALL: [Config; 4] = [LENIENT, STRICT, PT2, PT2_STRICT];
 
 /// The obfs4 SMETHOD ARGS of the spec's example server session (`pt-spec.txt` Appendix B):
@@ -215,21 +203,20 @@ fn decode_vectors_lenient_strict_pt2() {
             }),
         ),
         ("k=v;", PT2, Err(Error::TrailingSeparator { offset: 3 })),
-        ("k=v;,a=b", PT2, Err(Error::TrailingSeparator { offset: 3 })),
+        ("k=v;,a=b", PT2, Err(Error::EmptyItem { offset: 4 })),
         ("a;b=c", PT2, Err(Error::MissingEquals { offset: 1 })),
         ("a;b=c", LENIENT, Ok(&[("a;b", "c")])),
         // Structural errors, every setting.
         ("k", LENIENT, Err(Error::MissingEquals { offset: 1 })),
         ("a,b=c", STRICT, Err(Error::MissingEquals { offset: 1 })),
         ("=v", LENIENT, Err(Error::EmptyKey { offset: 0 })),
-        (",k=v", LENIENT, Err(Error::EmptyKey { offset: 0 })),
+        (",k=v", LENIENT, Err(Error::EmptyItem { offset: 0 })),
+        (";k=v", PT2, Err(Error::EmptyItem { offset: 0 })),
         ("a=1,=v", LENIENT, Err(Error::EmptyKey { offset: 4 })),
         ("k=v,", LENIENT, Err(Error::TrailingSeparator { offset: 3 })),
-        (
-            "k=v,,a=b",
-            STRICT,
-            Err(Error::TrailingSeparator { offset: 3 }),
-        ),
+        ("k=v,,a=b", STRICT, Err(Error::EmptyItem { offset: 4 })),
+        ("k=v,,", LENIENT, Err(Error::EmptyItem { offset: 4 })),
+        (",,", PT2, Err(Error::EmptyItem { offset: 0 })),
         (
             r"k=v\",
             LENIENT,

@@ -4,7 +4,7 @@
 //! Decoding: goptlib's vectors (`args_test.go` `TestParseClientParameters`, errors and
 //! successes) hold for both policies, because obfs4proxy's `common/socks5/args_test.go` carries
 //! the same vectors. The two decoders disagree only on escapes other than `\\ \= \;`: the
-//! default, `Policy::Lenient`, is goptlib's; `Policy::Strict` is obfs4proxy's (behaviours:
+//! default, `Config::LENIENT`, is goptlib's; `Config::STRICT` is obfs4proxy's (behaviours:
 //! `socks-args-unknown-escape`). Encoding: `Escaping::Spec` (the default) escapes `\ = ;`
 //! everywhere; `Escaping::Minimal` is tor's and Arti's bytes (behaviours:
 //! `socks-args-escape-set`).
@@ -13,9 +13,9 @@ mod common;
 
 use common::{args, pairs};
 use pt_args::Error;
-use pt_args::socks::{self, Escaping, Policy};
+use pt_args::socks::{self, Config, Escaping};
 
-const BOTH: [Policy; 2] = [Policy::Lenient, Policy::Strict];
+const BOTH: [Config; 2] = [Config::LENIENT, Config::STRICT];
 
 /// A list of `(key, value)` pairs, as a literal table.
 type Pairs = &'static [(&'static str, &'static str)];
@@ -70,8 +70,8 @@ fn goptlib_success_vectors_decode_under_both_policies() {
                 !input.contains('\\'),
                 "{policy:?} {input:?}"
             );
-            // parse_bytes agrees with parse_with.
-            assert_eq!(socks::parse_bytes(input.as_bytes(), policy), Ok(got));
+            // Bytes and text parse the same.
+            assert_eq!(socks::parse_with(input.as_bytes(), policy), Ok(got));
         }
     }
     // parse() is the lenient policy.
@@ -90,16 +90,19 @@ const GOPTLIB_ERRORS: &[(&str, Error)] = &[
     (r"key=value\", Error::TrailingBackslash { offset: 9 }),
     (r"a=b;key=value\", Error::TrailingBackslash { offset: 13 }),
     ("a;b=c", Error::MissingEquals { offset: 1 }),
-    (";", Error::EmptyKey { offset: 0 }),
+    // An empty item at the start (`;`, `;key=value`) or between two separators (`a=b;;c=d`)
+    // is an `EmptyItem` at the offset where the item should have started; only a separator
+    // at the very end of a non-empty list is a `TrailingSeparator`.
+    (";", Error::EmptyItem { offset: 0 }),
     ("key=value;", Error::TrailingSeparator { offset: 9 }),
-    (";key=value", Error::EmptyKey { offset: 0 }),
+    (";key=value", Error::EmptyItem { offset: 0 }),
     (r"key\=value", Error::MissingEquals { offset: 10 }),
     // More of the same.
-    ("a=b;;c=d", Error::TrailingSeparator { offset: 3 }),
+    ("a=b;;c=d", Error::EmptyItem { offset: 4 }),
     ("a=b;=c", Error::EmptyKey { offset: 4 }),
     ("a=b;c", Error::MissingEquals { offset: 5 }),
-    (";;", Error::EmptyKey { offset: 0 }),
-    ("a=1;b=2;;", Error::TrailingSeparator { offset: 7 }),
+    (";;", Error::EmptyItem { offset: 0 }),
+    ("a=1;b=2;;", Error::EmptyItem { offset: 8 }),
     (r"\", Error::TrailingBackslash { offset: 0 }),
 ];
 
@@ -117,7 +120,7 @@ fn goptlib_error_vectors_fail_with_exact_variant_and_offset_under_both_policies(
 }
 
 /// The decoders disagree on escapes other than `\\ \= \;`. Default: goptlib's
-/// (`Policy::Lenient`, any byte may be escaped); `Policy::Strict` is obfs4proxy's (behaviours:
+/// (`Config::LENIENT`, any byte may be escaped); `Config::STRICT` is obfs4proxy's (behaviours:
 /// `socks-args-unknown-escape`).
 #[test]
 fn lenient_default_accepts_any_escape_strict_obfs4proxy_rejects() {
@@ -178,34 +181,48 @@ fn lenient_default_accepts_any_escape_strict_obfs4proxy_rejects() {
             "lenient {input:?}"
         );
         assert_eq!(
-            socks::parse_with(input, Policy::Strict),
+            socks::parse_with(input, Config::STRICT),
             Err(strict.clone()),
             "strict {input:?}"
         );
     }
     assert_eq!(
-        Policy::default(),
-        Policy::Lenient,
+        Config::default(),
+        Config::LENIENT,
         "the documented default policy"
     );
     // The three escapes the strict policy does accept.
-    let ok = socks::parse_with(r"k\\\=\;=\\\=\;", Policy::Strict).unwrap();
+    let ok = socks::parse_with(r"k\\\=\;=\\\=\;", Config::STRICT).unwrap();
     assert_eq!(pairs(&ok), [(r"k\=;", r"\=;")]);
 }
 
+/// Arguments are bytes: non-UTF-8 input parses; `require_utf8` refuses it with the offset of
+/// the first invalid byte.
 #[test]
-fn parse_bytes_reports_invalid_utf8_offset() {
+fn require_utf8_reports_invalid_utf8_offset() {
     for policy in BOTH {
+        let utf8 = policy.with_require_utf8(true);
         assert_eq!(
-            socks::parse_bytes(b"k=ab\xffc", policy),
+            socks::parse_with(b"k=ab\xffc", utf8),
             Err(Error::NotUtf8 { offset: 4 })
         );
         assert_eq!(
-            socks::parse_bytes(b"\xc3", policy),
+            socks::parse_with(b"\xc3", utf8),
             Err(Error::NotUtf8 { offset: 0 })
         );
+        let bytes = socks::parse_with(b"k=ab\xffc", policy).unwrap();
+        assert_eq!(bytes.get_bytes("k"), Some(&b"ab\xffc"[..]));
+        assert_eq!(bytes.get("k"), None);
         assert_eq!(
-            pairs(&socks::parse_bytes("k=é".as_bytes(), policy).unwrap()),
+            socks::parse_with(b"\xc3", policy),
+            Err(Error::MissingEquals { offset: 1 })
+        );
+        assert_eq!(
+            pairs(&socks::parse_with("k=é".as_bytes(), utf8).unwrap()),
+            [("k", "é")]
+        );
+        assert_eq!(
+            pairs(&socks::parse_with("k=é".as_bytes(), policy).unwrap()),
             [("k", "é")]
         );
     }
@@ -406,7 +423,7 @@ fn error_messages_name_the_offset_and_the_expectation() {
         e.to_string(),
         "missing '=' at byte 5: expected '=' after the key"
     );
-    let e = socks::parse_with(r"k=a\xb", Policy::Strict).unwrap_err();
+    let e = socks::parse_with(r"k=a\xb", Config::STRICT).unwrap_err();
     assert_eq!(
         e.to_string(),
         r"invalid escape at byte 3: expected one of \\ \= \; after '\', found 0x78"

@@ -178,8 +178,10 @@ pub(crate) fn parse_socks5(
     version: crate::Version,
 ) -> Result<Result<(Target<'_>, usize), usize>, Error> {
     use crate::util::{be16, byte, four, sixteen};
+    // Until ATYP arrives, ask for it alone: it may be an error by itself, and a machine that
+    // waited for more would fail or not depending on how the bytes were cut.
     let Some(atyp) = byte(input, at) else {
-        return Ok(Err(at + 2));
+        return Ok(Err(at + 1));
     };
     let addr_at = at + 1;
     let (end, target) = match atyp {

@@ -347,15 +347,20 @@ impl<'c> Handshake<'c> {
                 self.send_request5(out)?;
                 Ok(Step::Next(len))
             }
+            // RFC 1928 section 6: a REP other than X'00' is a failure whatever follows it, so
+            // it is reported as soon as it arrives, before an address type this crate does
+            // not know (or one a broken proxy fills with zero) can hide it (behaviours:
+            // `socks5-client-failure-reply-atyp`).
+            State::Reply5 if rest.get(1).is_some_and(|&code| code != 0) => {
+                check_version(rest.first(), 5)?;
+                Err(Error::ProxyRequestFailed {
+                    version: Version::Socks5,
+                    code: rest.get(1).copied().unwrap_or_default(),
+                })
+            }
             State::Reply5 => match socks5::Reply::parse(rest)? {
                 Parsed::Complete { value, len } => {
                     check_version(rest.first(), 5)?;
-                    if !value.code.is_success() {
-                        return Err(Error::ProxyRequestFailed {
-                            version: Version::Socks5,
-                            code: value.code.0,
-                        });
-                    }
                     self.state = State::Done;
                     Ok(Step::Connected(len, value.bound))
                 }
@@ -384,7 +389,8 @@ impl<'c> Handshake<'c> {
     fn send_request5<B: BufMut>(&mut self, out: &mut B) -> Result<(), Error> {
         self.request5().encode(out)?;
         self.state = State::Reply5;
-        self.need = 5;
+        // VER REP: enough to see a failure.
+        self.need = 2;
         Ok(())
     }
 }

@@ -40,7 +40,8 @@ pub enum ErrorKind {
     Protocol,
     /// Something the protocol allows but the policy or this implementation does not support.
     Unsupported,
-    /// Credentials were refused (by the caller on the server side, by the proxy on the client side).
+    /// Credentials were refused (by the caller on the server side, by the proxy on the client
+    /// side).
     AuthRejected,
     /// The proxy could not or would not reach the target (a SOCKS or HTTP failure code).
     RequestFailed,
@@ -53,9 +54,15 @@ pub enum ErrorKind {
 /// What went wrong in a SOCKS or HTTP CONNECT handshake or while encoding a message.
 ///
 /// Server-side protocol errors know their wire consequence: [`reply`](Error::reply) gives the
-/// exact bytes the server machine wrote into the output buffer before it returned the error
-/// (empty when it closes without a reply). Client-side errors have no reply: the client just
-/// closes. No input, however hostile, makes this crate panic.
+/// exact bytes the server machine wrote into the caller's `out` buffer before it returned the
+/// error (empty when it closes without a reply). Those bytes are still in `out` when the error
+/// is returned: **send `out`, then close**. A driver that returns on the error first (a `?`
+/// straight after `advance` or `decide`) never sends them (see
+/// [Sending what `out` holds](crate::server#sending-what-out-holds)). The variants below say
+/// "Reply in `out`" for these bytes.
+///
+/// Client-side errors have no reply: the client just closes. [`Error::BufferTooSmall`] and the
+/// usage errors write nothing. No input, however hostile, makes this crate panic.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
@@ -66,46 +73,48 @@ pub enum Error {
         /// The byte received.
         found: u8,
     },
-    /// The client speaks a SOCKS version the policy turned off. Replies `00 5B ...` for SOCKS4
-    /// and `05 FF` for SOCKS5.
+    /// The client speaks a SOCKS version the policy turned off. Reply in `out` (send it, then
+    /// close): `00 5B ...` for SOCKS4 and `05 FF` for SOCKS5.
     #[error("{version} is disabled by the policy")]
     VersionDisabled {
         /// The version the client asked for.
         version: Version,
     },
-    /// No method the client offered is acceptable (or it offered none). Replies `05 FF`.
+    /// No method the client offered is acceptable (or it offered none). Reply in `out` (send it,
+    /// then close): `05 FF`.
     #[error("none of the {offered} offered authentication methods is acceptable")]
     NoAcceptableMethod {
         /// How many methods the client offered.
         offered: usize,
     },
-    /// The RFC 1929 sub-negotiation did not start with `01`. Replies `01 01`, as goptlib does
-    /// (its `socks_test.go` `TestRFC1929InvalidVersion`).
+    /// The RFC 1929 sub-negotiation did not start with `01`. Reply in `out` (send it, then close):
+    /// `01 01`, as goptlib does (its `socks_test.go` `TestRFC1929InvalidVersion`).
     #[error("bad RFC 1929 version {found:#04x} at byte 0: expected 0x01")]
     BadAuthVersion {
         /// The byte received.
         found: u8,
     },
-    /// An RFC 1929 field was empty and the strict policy forbids it. Replies `01 01`
-    /// (behaviours: `rfc1929-empty-fields`).
+    /// An RFC 1929 field was empty and the strict policy forbids it. Reply in `out` (send it, then
+    /// close): `01 01` (behaviours: `rfc1929-empty-fields`).
     #[error("empty RFC 1929 {field}: the strict policy expects 1 to 255 bytes")]
     EmptyAuthField {
         /// `"UNAME"` or `"PASSWD"`.
         field: &'static str,
     },
-    /// The caller rejected the credentials. Replies `01 01` (RFC 1929), `00 5B ...` (SOCKS4
-    /// USERID) or `05 13 ...` (JSON block: "invalid or missing keys or values").
+    /// The caller rejected the credentials. Reply in `out` (send it, then close): `01 01` (RFC
+    /// 1929), `00 5B ...` (SOCKS4 USERID) or `05 13 ...` (JSON block: "invalid or missing keys or
+    /// values").
     #[error("credentials rejected ({auth:?})")]
     CredentialsRejected {
         /// Which credentials were rejected.
         auth: AuthKind,
     },
-    /// The JSON parameter block had length 0 (the dispatcher rejects it). Replies `05 12 ...`
-    /// ("JSON parse error").
+    /// The JSON parameter block had length 0 (the dispatcher rejects it). Reply in `out` (send it,
+    /// then close): `05 12 ...` ("JSON parse error").
     #[error("empty JSON parameter block: expected at least 1 byte")]
     JsonEmpty,
-    /// The JSON parameter block is longer than the policy allows. Replies `05 10 ...`
-    /// ("too large").
+    /// The JSON parameter block is longer than the policy allows. Reply in `out` (send it, then
+    /// close): `05 10 ...` ("too large").
     #[error("JSON parameter block of {len} bytes: expected at most {max}")]
     JsonTooLong {
         /// The announced length.
@@ -113,22 +122,22 @@ pub enum Error {
         /// The policy's maximum.
         max: u32,
     },
-    /// A SOCKS5 request did not start with `05`. Replies `05 01 ...` as goptlib does
-    /// (behaviours: `socks-bad-version-reply`).
+    /// A SOCKS5 request did not start with `05`. Reply in `out` (send it, then close): `05 01 ...`
+    /// as goptlib does (behaviours: `socks-bad-version-reply`).
     #[error("bad SOCKS5 request version {found:#04x} at byte 0: expected 0x05")]
     BadRequestVersion {
         /// The byte received.
         found: u8,
     },
-    /// The strict policy found a non-zero RSV byte in a request. Replies `05 01 ...`
-    /// (behaviours: `socks5-rsv-byte`).
+    /// The strict policy found a non-zero RSV byte in a request. Reply in `out` (send it, then
+    /// close): `05 01 ...` (behaviours: `socks5-rsv-byte`).
     #[error("reserved byte {found:#04x} at byte 2: the strict policy expects 0x00")]
     NonZeroReserved {
         /// The byte received.
         found: u8,
     },
     /// The request's command is not CONNECT, BIND or UDP ASSOCIATE (SOCKS4: CONNECT or BIND).
-    /// Replies `05 07 ...` or `00 5B ...`.
+    /// Reply in `out` (send it, then close): `05 07 ...` or `00 5B ...`.
     #[error("unsupported {version} command {command:#04x} at byte 1")]
     UnsupportedCommand {
         /// The protocol version of the request.
@@ -137,7 +146,7 @@ pub enum Error {
         command: u8,
     },
     /// The command is valid but the policy refuses it (BIND and UDP ASSOCIATE by default).
-    /// Replies `05 07 ...` or `00 5B ...`.
+    /// Reply in `out` (send it, then close): `05 07 ...` or `00 5B ...`.
     #[error("{version} command {command:?} refused by the policy")]
     CommandRefused {
         /// The protocol version of the request.
@@ -145,7 +154,7 @@ pub enum Error {
         /// The command.
         command: Command,
     },
-    /// The address type is not 1, 3 or 4. Replies `05 08 ...`.
+    /// The address type is not 1, 3 or 4. Reply in `out` (send it, then close): `05 08 ...`.
     #[error("unsupported address type {atyp:#04x} at byte {offset}: expected 0x01, 0x03 or 0x04")]
     UnsupportedAddressType {
         /// The ATYP byte.
@@ -153,14 +162,15 @@ pub enum Error {
         /// Its offset in the message.
         offset: usize,
     },
-    /// A domain name of length 0. Replies `05 01 ...` (as obfs4proxy does) or `00 5B ...`
-    /// (behaviours: `socks5-empty-domain`).
+    /// A domain name of length 0. Reply in `out` (send it, then close): `05 01 ...` (as obfs4proxy
+    /// does) or `00 5B ...` (behaviours: `socks5-empty-domain`).
     #[error("empty domain name in a {version} message")]
     EmptyDomain {
         /// The protocol version of the message.
         version: Version,
     },
-    /// A SOCKS4 USERID or SOCKS4a host name is longer than the cap. Replies `00 5B ...`.
+    /// A SOCKS4 USERID or SOCKS4a host name is longer than the cap. Reply in `out` (send it, then
+    /// close): `00 5B ...`.
     #[error("SOCKS4 {field} longer than {max} bytes")]
     FieldTooLong {
         /// `"USERID"` or `"HOST"`.
@@ -228,7 +238,9 @@ pub enum Error {
         /// What could not be encoded.
         what: &'static str,
     },
-    /// The output buffer has less room than the message needs. Nothing was written.
+    /// The output buffer has less room than the message or the machine's step needs. Nothing
+    /// was written, and a machine consumed nothing and did not change: send what `out` holds
+    /// (or give it more room) and make the same call again.
     #[error("output buffer too small: need {needed} bytes, have {available}")]
     BufferTooSmall {
         /// Bytes needed.
@@ -255,10 +267,10 @@ pub enum Error {
 }
 
 impl Error {
-    /// The bytes the server machine wrote into the output buffer before returning this error:
-    /// `05 FF`, `01 01`, `05 07 00 01 0.0.0.0:0`, `00 5B 0000 00000000`, ... Empty when the
-    /// server closes without a reply (an unknown first byte; behaviours:
-    /// `socks-bad-version-reply`), and for client-side, encoding and usage errors.
+    /// The bytes the server machine wrote into the output buffer before returning this error, which
+    /// the driver must send before it closes: `05 FF`, `01 01`, `05 07 00 01 0.0.0.0:0`, `00 5B
+    /// 0000 00000000`, ... Empty when the server closes without a reply (an unknown first byte;
+    /// behaviours: `socks-bad-version-reply`), and for client-side, encoding and usage errors.
     pub fn reply(&self) -> &'static [u8] {
         use Version::{Socks4, Socks5};
         match self {

@@ -25,8 +25,11 @@
 //! must be `HTTP/1.0` or `HTTP/1.1`, the status three digits, the reason phrase and field values
 //! free of control bytes other than HTAB, a field name a token directly followed by `:`, and a
 //! CR only before an LF. Anything else is [`Error::HttpMalformed`] with the offset of the field
-//! (status line) or header line at fault. [`Response::reason`] and [`Response::header_block`]
-//! are the raw bytes of the input.
+//! (status line) or header line at fault: `HTTP/1.2` to `HTTP/1.9`, a control byte or lone CR
+//! in the reason phrase or a field value, a field name that is not a token or is followed by
+//! whitespace, and obs-fold continuation lines. Go's `net/http`, which obfs4proxy's HTTP proxy
+//! client uses, accepts some of these (behaviours: `http-connect-response-strictness`).
+//! [`Response::reason`] and [`Response::header_block`] are the raw bytes of the input.
 //!
 //! ```
 //! use pt_socks::http::{BasicAuth, Event, Handshake};

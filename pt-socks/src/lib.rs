@@ -23,6 +23,11 @@
 //!
 //! # Example: a SOCKS5 server handshake over an in-memory buffer
 //!
+//! The machines write what must be sent into `out`, including the reply to a message they
+//! fail, before they return. So a driver sends whatever `out` holds after **every** call,
+//! whatever the call returned, and only then looks at the result: a `?` before that would drop
+//! the `05 FF` or `01 01` waiting in `out` (see the [`server`] module docs).
+//!
 //! ```
 //! use pt_socks::server::{Event, Handshake, Policy};
 //! use pt_socks::socks5::ReplyCode;
@@ -38,24 +43,31 @@
 //! inbuf.extend_from_slice(b"\x16\x03\x01 TLS...");
 //!
 //! let mut hs = Handshake::new(Policy::default());
-//! let mut out = Vec::new(); // what we send back
+//! let mut out = Vec::new(); // what the machine wrote and we have not sent yet
+//! let mut sent = Vec::new(); // what we sent back (a socket in a real driver)
 //! let mut iat_mode = None;
 //! loop {
-//!     let progress = hs.advance(&inbuf, &mut out)?;
+//!     let result = hs.advance(&inbuf, &mut out);
+//!     sent.append(&mut out); // 1. send `out`, whatever the call returned;
+//!     let progress = result?; // 2. then act on the result (on an error: close).
 //!     match progress.event {
 //!         Event::NeedInput => unreachable!("everything is already in the buffer"),
 //!         Event::Credentials(c) => {
-//!             let args = c.pt_args(pt_args::socks::Policy::Lenient);
+//!             let args = c.pt_args(pt_args::socks::Config::LENIENT);
 //!             let ok = match &args {
 //!                 Ok(Some(args)) => { iat_mode = args.get("iat-mode").map(str::to_owned); true }
 //!                 _ => false,
 //!             };
-//!             hs.decide(ok, &mut out)?; // writes 01 00 (or 01 01 and fails)
+//!             let result = hs.decide(ok, &mut out); // writes 01 00 (or 01 01 and fails)
+//!             sent.append(&mut out);
+//!             result?;
 //!         }
 //!         Event::Request(req) => {
 //!             assert_eq!(req.target.to_string(), "192.0.2.1:443");
 //!             // ... connect to the bridge, then:
-//!             hs.reply(ReplyCode::SUCCEEDED, None, &mut out)?;
+//!             let result = hs.reply(ReplyCode::SUCCEEDED, None, &mut out);
+//!             sent.append(&mut out); // the success reply goes out before any relayed byte
+//!             result?;
 //!         }
 //!         Event::Done => {
 //!             inbuf.drain(..progress.consumed);
@@ -65,7 +77,7 @@
 //!     inbuf.drain(..progress.consumed);
 //! }
 //! assert_eq!(iat_mode.as_deref(), Some("0"));
-//! assert_eq!(out, [5, 2, 1, 0, 5, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+//! assert_eq!(sent, [5, 2, 1, 0, 5, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
 //! assert_eq!(inbuf, b"\x16\x03\x01 TLS..."); // pipelined data is never lost
 //! # Ok::<(), pt_socks::Error>(())
 //! ```
@@ -102,17 +114,26 @@
 //!   [`client::Options::offer_no_auth`] (behaviours: `socks5-client-method-offer`).
 //! - **Replies seen by the client.** tor does not check reply version bytes; neither do we
 //!   unless [`client::Options::strict`] is set (behaviours: `socks-client-reply-leniency`).
+//! - **A failure reply with an unknown address type.** tor and Arti fail on the address type
+//!   before they look at REP; like the Go SOCKS5 client obfs4proxy uses for a `socks5://`
+//!   proxy, we report the failure code REP carries (behaviours:
+//!   `socks5-client-failure-reply-atyp`).
 //! - **JSON block errors.** The PT 2.x codes `0x10`-`0x13` are sent as the REP byte of a SOCKS5
 //!   reply, the only reading that fits the spec; the dispatcher just closes (behaviours:
 //!   `pt2-json-block-framing`, `pt2-json-error-codes`).
 //! - **HTTP proxy credentials.** tor writes the userinfo of `TOR_PT_PROXY` raw, so it is split
 //!   at its first `:` and never percent-decoded (behaviours: `http-proxy-userinfo-raw`).
+//! - **HTTP proxy responses.** The response head is read by RFC 9112's grammar (httparse),
+//!   stricter than Go's `net/http` in obfs4proxy: `HTTP/1.2`, control bytes in the reason
+//!   phrase and obs-fold lines are errors (behaviours: `http-connect-response-strictness`).
 //!
 //! # Features
 //!
 //! - `std` (default): [`socks5::ReplyCode::from_io_error_kind`]; everything else is `no_std`.
 //! - `alloc`: required (owned forms and joined RFC 1929 arguments).
-//! - `serde`: `Serialize`/`Deserialize` on the policies and the small wire enums.
+//! - `serde`: `Serialize`/`Deserialize` on the policies and the small wire enums. A
+//!   deserialized policy is checked as one built in code is ([`server::Methods`] is a plain list
+//!   of the methods the server can run).
 //! - `arbitrary`: `Arbitrary` on every wire type, generating only valid values, so that
 //!   `parse(encode(x)) == x` is a fuzzable property. Implies `std`.
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -233,6 +254,10 @@ pub trait Encode {
 }
 
 /// What one call of a machine's `advance` did.
+///
+/// Send what the call wrote into the output buffer before acting on the event (see the
+/// [`server`] module docs).
+#[must_use = "send what `advance` wrote into `out`, drop `consumed` bytes, and handle `event`"]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Progress<E> {
     /// How many bytes at the start of the input were consumed: drop them before the next call.

@@ -17,7 +17,7 @@
 //! let wire = b"\x01\x0aiat-mode=0\x01\x00";
 //! let Parsed::Complete { value, len } = UserPass::parse(wire)? else { unreachable!() };
 //! assert_eq!((value.uname, value.passwd, len), (&b"iat-mode=0"[..], &b"\0"[..], 14));
-//! assert_eq!(value.pt_args(pt_args::socks::Policy::Lenient)?.get("iat-mode"), Some("0"));
+//! assert_eq!(value.pt_args(pt_args::socks::Config::LENIENT)?.get("iat-mode"), Some("0"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -51,13 +51,13 @@ impl<'a> UserPass<'a> {
     }
 
     /// The PT arguments these fields carry: UNAME + PASSWD joined unless PASSWD is the single
-    /// NUL byte (behaviours: `rfc1929-nul-password-marker`), then parsed with `policy`. Borrows
+    /// NUL byte (behaviours: `rfc1929-nul-password-marker`), then parsed with `config`. Borrows
     /// from UNAME when nothing was joined and nothing needed unescaping.
     pub fn pt_args(
         &self,
-        policy: pt_args::socks::Policy,
+        config: pt_args::socks::Config,
     ) -> Result<pt_args::Args<'a>, pt_args::Error> {
-        pt_args::socks::parse_rfc1929(self.uname, self.passwd, policy)
+        pt_args::socks::parse_rfc1929(self.uname, self.passwd, config)
     }
 }
 

@@ -5,16 +5,30 @@
 //! [`Handshake::advance`], drop [`Progress::consumed`] bytes from the front of your buffer, and
 //! handle the [`Event`]:
 //!
-//! - [`Event::NeedInput`]: send what was written to `out`, read more, call again;
+//! - [`Event::NeedInput`]: read more, call again;
 //! - [`Event::Credentials`]: check them (for a PT: [`Credentials::pt_args`]) and call
 //!   [`Handshake::decide`], which writes `01 00` or the refusal;
 //! - [`Event::Request`]: connect, then call [`Handshake::reply`] with the outcome (twice for BIND);
 //! - [`Event::Done`]: the bytes after the consumed ones are application data.
 //!
-//! Protocol errors are returned only after the reply they call for has been written to `out`
-//! ([`Error::reply`] says which bytes). An incomplete message is re-checked in O(1) (the machine
-//! remembers how many bytes it needs and how far its NUL scan got), so feeding one byte at a
-//! time costs the same order as feeding whole messages, and nothing allocates.
+//! # Sending what `out` holds
+//!
+//! [`advance`](Handshake::advance), [`decide`](Handshake::decide) and
+//! [`reply`](Handshake::reply) write every byte the client must receive into the caller's
+//! `out` buffer, and they write the reply *before* they return an error: `05 FF`, `01 01`,
+//! `05 07 ...`, `00 5B ...` ([`Error::reply`] says which bytes). So the one rule of a driver is:
+//!
+//! **after every call to `advance`, `decide` or `reply`, send whatever `out` holds, whatever the
+//! call returned, and only then act on the result** (relay on [`Event::Done`], close on an
+//! error).
+//!
+//! Checking the result first loses replies: `hs.decide(false, &mut out)?` returns before the
+//! `01 01` in `out` is sent, and a loop that breaks on [`Event::Done`] without sending `out`
+//! drops the success reply that [`reply`](Handshake::reply) wrote. A driver whose `out` is a
+//! fixed `&mut [u8]` of [`MAX_REPLY_OUTPUT`] bytes (the most one call writes), emptied after
+//! every call, never sees [`Error::BufferTooSmall`]. An incomplete message is re-checked in O(1)
+//! (the machine remembers how many bytes it needs and how far its NUL scan got), so feeding one
+//! byte at a time costs the same order as feeding whole messages, and nothing allocates.
 //!
 //! ```
 //! use pt_socks::server::{Credentials, Event, Handshake, Policy};
@@ -24,30 +38,37 @@
 //! let wire = b"\x04\x01\x00\x0e\x7f\x00\x00\x01k=v\x00";
 //! let mut hs = Handshake::new(Policy::default());
 //! let (mut buf, mut out) = (Vec::new(), Vec::new());
+//! let mut sent = Vec::new(); // what reached the client
 //! let mut userid = Vec::new();
 //! for &b in wire {
 //!     buf.push(b);
 //!     loop {
-//!         let p = hs.advance(&buf, &mut out)?;
+//!         let result = hs.advance(&buf, &mut out);
+//!         sent.append(&mut out); // send `out` first, whatever the call returned
+//!         let p = result?; // an error's reply has just been sent: close
 //!         match p.event {
 //!             Event::NeedInput => { buf.drain(..p.consumed); break; }
 //!             Event::Credentials(Credentials::UserId(id)) => {
 //!                 userid = id.to_vec();
-//!                 hs.decide(true, &mut out)?;
+//!                 let result = hs.decide(true, &mut out);
+//!                 sent.append(&mut out);
+//!                 result?;
 //!             }
 //!             Event::Request(req) => {
 //!                 assert_eq!(req.target.to_string(), "127.0.0.1:14");
-//!                 hs.reply(ReplyCode::SUCCEEDED, None, &mut out)?;
+//!                 let result = hs.reply(ReplyCode::SUCCEEDED, None, &mut out);
+//!                 sent.append(&mut out);
+//!                 result?;
 //!             }
 //!             Event::Credentials(_) => unreachable!("SOCKS4 has only a USERID"),
-//!             Event::Done => break,
+//!             Event::Done => break, // `out` was sent after `reply`: relay from here
 //!         }
 //!         buf.drain(..p.consumed);
 //!     }
 //! }
 //! assert!(hs.is_done());
 //! assert_eq!(userid, b"k=v");
-//! assert_eq!(out, [0x00, 0x5a, 0, 0, 0, 0, 0, 0]);
+//! assert_eq!(sent, [0x00, 0x5a, 0, 0, 0, 0, 0, 0]);
 //! # Ok::<(), pt_socks::Error>(())
 //! ```
 
@@ -61,13 +82,23 @@ use crate::socks5::{self, Command, Greeting, Method, ReplyCode};
 use crate::util::{check_room, find_nul};
 use crate::{AuthKind, Encode, Error, Parse, Parsed, Progress, Target, Version};
 
-/// The most bytes one call of [`Handshake::advance`] writes: a method selection plus a
-/// 10-byte error reply. `advance` fails with [`Error::BufferTooSmall`], doing nothing, when the
-/// output buffer has less room (a `Vec<u8>` always has room).
+/// The most bytes one call of [`Handshake::advance`] writes: a method selection (2 bytes) and,
+/// when the client pipelined its next message behind the greeting, the error reply to that
+/// message (at most 10 bytes).
+///
+/// `advance` asks only for the room it may use in this call (see its docs): this much room
+/// always suffices, and less often does too.
 pub const MAX_ADVANCE_OUTPUT: usize = 12;
 
-/// The most bytes one call of [`Handshake::decide`] writes.
+/// The most bytes one call of [`Handshake::decide`] writes: the `05 13 ...` refusal of a JSON
+/// block (accepting writes `01 00` or nothing, refusing RFC 1929 `01 01`, SOCKS4 `00 5B ...`).
 pub const MAX_DECIDE_OUTPUT: usize = 10;
+
+/// The most bytes one call of [`Handshake::reply`] writes: a SOCKS5 reply with an IPv6 bound
+/// address (`05 REP 00 04`, 16 address bytes, 2 port bytes). It is also the most that any one
+/// call of the server machine writes, so a driver that sends `out` after every call can use a
+/// fixed buffer of this size.
+pub const MAX_REPLY_OUTPUT: usize = 22;
 
 /// The default cap on the JSON parameter block: 64 KiB.
 pub const DEFAULT_MAX_JSON_LEN: u32 = 64 * 1024;
@@ -76,9 +107,14 @@ pub const DEFAULT_MAX_JSON_LEN: u32 = 64 * 1024;
 pub const DEFAULT_MAX_USERID_LEN: usize = 1024;
 
 /// The SOCKS5 methods a server accepts, in its order of preference (at most 4, no repeats,
-/// from [`Method::NO_AUTH`], [`Method::USER_PASS`], [`Method::JSON`], [`Method::LEGACY_JSON`]).
+/// from [`Method::NO_AUTH`], [`Method::USER_PASS`], [`Method::JSON`], [`Method::LEGACY_JSON`]:
+/// the methods this machine can run).
+///
+/// Every way to make one checks this: [`Methods::new`], and with the `serde` feature its
+/// `Deserialize`, which reads the same plain list of method bytes that `Serialize` writes
+/// (`[2, 9, 0]` for [`Methods::PT`] in JSON) and refuses an unknown or repeated method or a
+/// fifth one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Methods {
     list: [Method; 4],
     len: u8,
@@ -98,20 +134,15 @@ impl Methods {
         len: 3,
     };
 
-    /// The methods `prefs`, most preferred first.
+    /// The methods `prefs`, most preferred first. Fails with [`Error::Unencodable`] for a
+    /// method this machine cannot run (GSSAPI, `FF`, ...), a repeated one, or more than 4.
     pub fn new(prefs: &[Method]) -> Result<Self, Error> {
         let mut m = Methods {
             list: [Method::NO_ACCEPTABLE; 4],
             len: 0,
         };
         for (i, &p) in prefs.iter().enumerate() {
-            let known = [
-                Method::NO_AUTH,
-                Method::USER_PASS,
-                Method::JSON,
-                Method::LEGACY_JSON,
-            ];
-            if !known.contains(&p) || prefs.get(..i).is_some_and(|s| s.contains(&p)) {
+            if !RUNNABLE.contains(&p) || prefs.get(..i).is_some_and(|s| s.contains(&p)) {
                 return Err(Error::Unencodable {
                     what: "a server method list with an unknown or repeated method",
                 });
@@ -142,6 +173,70 @@ impl Methods {
 impl Default for Methods {
     fn default() -> Self {
         Methods::PT
+    }
+}
+
+/// The methods [`Methods`] may hold: those the machine has a sub-negotiation for.
+const RUNNABLE: [Method; 4] = [
+    Method::NO_AUTH,
+    Method::USER_PASS,
+    Method::JSON,
+    Method::LEGACY_JSON,
+];
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Methods {
+    /// A plain list of method bytes, most preferred first.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.as_slice())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Methods {
+    /// A plain list of method bytes, checked as [`Methods::new`] checks it (no allocation).
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{Error as _, SeqAccess, Unexpected, Visitor};
+
+        struct List;
+
+        impl<'de> Visitor<'de> for List {
+            type Value = Methods;
+
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str(
+                    "a list of at most 4 different SOCKS5 methods among 0 (no auth), \
+                     2 (RFC 1929), 9 and 128 (JSON block)",
+                )
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Methods, A::Error> {
+                let mut list = [Method::NO_ACCEPTABLE; 4];
+                let mut len = 0;
+                while let Some(m) = seq.next_element::<Method>()? {
+                    if !RUNNABLE.contains(&m) {
+                        return Err(A::Error::invalid_value(
+                            Unexpected::Unsigned(u64::from(m.0)),
+                            &"a method this server can run: 0, 2, 9 or 128",
+                        ));
+                    }
+                    if list.get(..len).is_some_and(|l| l.contains(&m)) {
+                        return Err(A::Error::custom(format_args!(
+                            "SOCKS5 method {} listed twice",
+                            m.0
+                        )));
+                    }
+                    let Some(slot) = list.get_mut(len) else {
+                        return Err(A::Error::invalid_length(len + 1, &self));
+                    };
+                    *slot = m;
+                    len += 1;
+                }
+                Methods::new(list.get(..len).unwrap_or_default()).map_err(A::Error::custom)
+            }
+        }
+
+        deserializer.deserialize_seq(List)
     }
 }
 
@@ -212,14 +307,14 @@ impl<'a> Credentials<'a> {
 
     /// The PT 1.0 per-connection arguments: UNAME + PASSWD joined unless PASSWD is the single
     /// NUL byte (behaviours: `rfc1929-nul-password-marker`), or the USERID, parsed with
-    /// `policy` by [`pt_args::socks`]. `None` for the JSON block, which is not a `k=v` list.
+    /// `config` by [`pt_args::socks`]. `None` for the JSON block, which is not a `k=v` list.
     pub fn pt_args(
         &self,
-        policy: pt_args::socks::Policy,
+        config: pt_args::socks::Config,
     ) -> Result<Option<pt_args::Args<'a>>, pt_args::Error> {
         match self {
-            Credentials::UserPass(up) => up.pt_args(policy).map(Some),
-            Credentials::UserId(id) => pt_args::socks::parse_bytes(id, policy).map(Some),
+            Credentials::UserPass(up) => up.pt_args(config).map(Some),
+            Credentials::UserId(id) => pt_args::socks::parse_with(*id, config).map(Some),
             Credentials::Json(_) => Ok(None),
         }
     }
@@ -248,10 +343,12 @@ impl Request<'_> {
     }
 }
 
-/// What the caller must do after [`Handshake::advance`].
+/// What the caller must do after [`Handshake::advance`], once it has sent what `out` holds
+/// (see [Sending what `out` holds](self#sending-what-out-holds)).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event<'a> {
-    /// Send what was written to `out`, then call again with more bytes.
+    /// Call again when more bytes have arrived (after sending `out`: the method selection
+    /// may be there, and the client waits for it).
     NeedInput,
     /// Accept or reject these with [`Handshake::decide`]. For SOCKS4 the USERID is part of
     /// the request, so nothing is consumed yet: keep the bytes, and the next `advance` after
@@ -260,6 +357,12 @@ pub enum Event<'a> {
     /// Answer this with [`Handshake::reply`].
     Request(Request<'a>),
     /// The handshake is over; the input after the consumed bytes is application data.
+    ///
+    /// The call that returns `Done` writes nothing, but the success reply that
+    /// [`Handshake::reply`] wrote into `out` before it must reach the client before any relayed
+    /// byte: a driver that sends `out` after every call (the rule of the
+    /// [module docs](self#sending-what-out-holds)) has sent it; one that does not must send
+    /// `out` now, before it relays.
     Done,
 }
 
@@ -351,13 +454,26 @@ impl Handshake {
     }
 
     /// Processes `input` (every unconsumed byte received so far) and writes any reply into
-    /// `out`. See the [module docs](self).
+    /// `out`: the method selection `05 XX`, or the reply to a message it fails. Send what `out`
+    /// holds after the call, whatever it returned (see the [module docs](self)).
     ///
-    /// Fails with [`Error::DecisionPending`] while a [`decide`](Self::decide) or
-    /// [`reply`](Self::reply) is due, [`Error::Failed`] after a failure, and
-    /// [`Error::BufferTooSmall`] (doing nothing) when `out` has less than
-    /// [`MAX_ADVANCE_OUTPUT`] bytes of room. Any other error has had its
-    /// [reply](Error::reply) written to `out`, and the connection should be closed.
+    /// It asks `out` only for the room it may use in this call: 2 bytes to answer a greeting
+    /// (12 when more bytes follow the greeting in `input`, for the reply to a failure of the
+    /// next message), or the length of the error reply of a message it fails (2 for RFC 1929,
+    /// 8 for SOCKS4, 10 for a SOCKS5 request or a JSON block). Nothing, when it only consumes
+    /// or hands out an event. A `Vec<u8>` always has room; [`MAX_ADVANCE_OUTPUT`] bytes always
+    /// suffice.
+    ///
+    /// # Errors
+    ///
+    /// - A protocol error ([`ErrorKind::Protocol`](crate::ErrorKind::Protocol),
+    ///   [`Unsupported`](crate::ErrorKind::Unsupported)): its [reply](Error::reply), if any, has
+    ///   been written to `out`. **Send `out`, then close** the connection.
+    /// - [`Error::BufferTooSmall`]: `out` has less room than this call needs. Nothing was
+    ///   written or consumed and the machine did not change: send `out` (or give it more room)
+    ///   and call again with the same input.
+    /// - [`Error::DecisionPending`] while a [`decide`](Self::decide) or [`reply`](Self::reply)
+    ///   is due, [`Error::Failed`] after a failure: nothing written.
     #[inline]
     pub fn advance<'i, B: BufMut>(
         &mut self,
@@ -393,6 +509,9 @@ impl Handshake {
         input: &'i [u8],
         out: &mut B,
     ) -> Result<Progress<Event<'i>>, Error> {
+        // What to go back to when `out` is too small: the steps update the scan offsets and
+        // the state before they find out that they have a reply to write.
+        let saved = self.clone();
         match self.state {
             State::Done => {
                 return Ok(Progress {
@@ -406,7 +525,6 @@ impl Handshake {
             }
             _ => {}
         }
-        check_room(out, MAX_ADVANCE_OUTPUT)?;
         let mut pos = 0;
         loop {
             let rest = input.get(pos..).unwrap_or_default();
@@ -426,7 +544,24 @@ impl Handshake {
                         event,
                     });
                 }
-                Err(e) => return Err(self.fail(e, out)),
+                Err(e) => {
+                    let available = out.remaining_mut();
+                    let needed = e.reply().len();
+                    let too_small = matches!(e, Error::BufferTooSmall { .. });
+                    // Nothing was consumed or written yet in this call: a greeting (the only
+                    // message answered before another in one call) checks the room for the
+                    // reply to the message that follows it.
+                    debug_assert!(pos == 0 || !(too_small || available < needed));
+                    if (too_small || available < needed) && pos == 0 {
+                        *self = saved;
+                        return Err(if too_small {
+                            e
+                        } else {
+                            Error::BufferTooSmall { needed, available }
+                        });
+                    }
+                    return Err(self.fail(e, out));
+                }
             }
         }
     }
@@ -435,19 +570,30 @@ impl Handshake {
     ///
     /// Accepting writes `01 00` for RFC 1929 (nothing for the JSON block and SOCKS4, whose
     /// answer is the request reply). Rejecting writes `01 01`, `05 13 ...` (JSON) or
-    /// `00 5B ...` (SOCKS4) and returns [`Error::CredentialsRejected`].
+    /// `00 5B ...` (SOCKS4) and returns [`Error::CredentialsRejected`]. Either way, send what
+    /// `out` holds before acting on the result (see the [module docs](self)).
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::CredentialsRejected`] when `accept` is `false`: the refusal has been written
+    ///   to `out`. **Send `out`, then close.**
+    /// - [`Error::BufferTooSmall`]: `out` has less room than this answer (at most
+    ///   [`MAX_DECIDE_OUTPUT`] bytes). Nothing was written; send `out` and call again.
+    /// - [`Error::NotPending`] when no credentials await a decision: nothing written.
     pub fn decide<B: BufMut>(&mut self, accept: bool, out: &mut B) -> Result<(), Error> {
         let State::Decide(kind) = self.state else {
             return Err(Error::NotPending {
                 expected: "credentials",
             });
         };
-        check_room(out, MAX_DECIDE_OUTPUT)?;
         if !accept {
-            return Err(self.fail(Error::CredentialsRejected { auth: kind }, out));
+            let e = Error::CredentialsRejected { auth: kind };
+            check_room(out, e.reply().len())?;
+            return Err(self.fail(e, out));
         }
         match kind {
             AuthKind::UserPass => {
+                check_room(out, 2)?;
                 out.put_slice(&[1, 0]);
                 self.expect_request5();
             }
@@ -465,7 +611,18 @@ impl Handshake {
     /// `5A` for success and `5B` for any failure (and `0.0.0.0:0` for an IPv6 bound address).
     ///
     /// After a success the handshake is done, except for BIND, which takes a second reply when
-    /// the peer connects. After a failure it is over ([`is_failed`](Self::is_failed)).
+    /// the peer connects. After a failure it is over ([`is_failed`](Self::is_failed)). Either
+    /// way the reply is in `out`: send it before relaying or closing (see the
+    /// [module docs](self)); the [`Event::Done`] that follows writes nothing more.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::BufferTooSmall`]: `out` has less room than the reply (at most
+    ///   [`MAX_REPLY_OUTPUT`] bytes). Nothing was written and the request is still pending.
+    /// - [`Error::NotPending`] when no request awaits a reply: nothing written.
+    ///
+    /// A failure `code` is not an error of this call: it returns `Ok` once the failure reply is
+    /// in `out`, and the handshake is then failed.
     pub fn reply<B: BufMut>(
         &mut self,
         code: ReplyCode,
@@ -513,7 +670,7 @@ impl Handshake {
 
     fn fail<B: BufMut>(&mut self, e: Error, out: &mut B) -> Error {
         let reply = e.reply();
-        // The room was checked on entry (MAX_ADVANCE_OUTPUT / MAX_DECIDE_OUTPUT).
+        // The callers checked the room for the reply.
         if out.remaining_mut() >= reply.len() {
             out.put_slice(reply);
         }
@@ -572,28 +729,31 @@ impl Handshake {
             Parsed::Incomplete { needed } => return Ok(Step::Need(rest.len() + needed)),
         };
         let offered = greeting.methods();
-        let Some(method) = self.policy.methods.choose(offered) else {
-            return Err(Error::NoAcceptableMethod {
-                offered: offered.len(),
-            });
+        let refuse = Error::NoAcceptableMethod {
+            offered: offered.len(),
         };
+        let Some(method) = self.policy.methods.choose(offered) else {
+            return Err(refuse);
+        };
+        // What comes next, and the longest reply to a failure of it.
+        let (next, need, next_reply) = match method {
+            Method::USER_PASS => (State::UserPass, 3, 2),
+            Method::JSON => (State::Json(ByteOrder::BigEndian), 4, 10),
+            Method::LEGACY_JSON => (State::Json(self.policy.legacy_json_order), 4, 10),
+            Method::NO_AUTH => (State::Request5, 5, 10),
+            // `Methods` holds no other method (`Methods::new` and its `Deserialize` refuse
+            // them); should one get through, answer `05 FF` (RFC 1928 section 3) rather than
+            // select a method whose sub-negotiation this machine does not have.
+            _ => return Err(refuse),
+        };
+        // When the client pipelined its next message, this call may also fail it: ask for the
+        // room of that reply now, while nothing has been written or consumed.
+        let room = if rest.len() > len { 2 + next_reply } else { 2 };
+        check_room(out, room)?;
         out.put_slice(&[5, method.0]);
         self.method = Some(method);
-        match method {
-            Method::USER_PASS => {
-                self.state = State::UserPass;
-                self.need = 3;
-            }
-            Method::JSON => {
-                self.state = State::Json(ByteOrder::BigEndian);
-                self.need = 4;
-            }
-            Method::LEGACY_JSON => {
-                self.state = State::Json(self.policy.legacy_json_order);
-                self.need = 4;
-            }
-            _ => self.expect_request5(),
-        }
+        self.state = next;
+        self.need = need;
         Ok(Step::Next(len))
     }
 
@@ -776,5 +936,46 @@ impl Handshake {
                 target: req.target,
             }),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Defence in depth: a `Methods` that holds a method the machine cannot run (which
+    /// `Methods::new` and its `Deserialize` refuse to build) makes it answer `05 FF` and fail,
+    /// never select the method and go on as if no authentication had been chosen.
+    #[test]
+    fn unrunnable_method_is_refused() {
+        for (bad, greeting) in [
+            (Method::GSSAPI, [5u8, 1, 1]),
+            (Method::NO_ACCEPTABLE, [5, 1, 0xFF]),
+            (Method(0x03), [5, 1, 3]),
+        ] {
+            let policy = Policy {
+                methods: Methods {
+                    list: [
+                        bad,
+                        Method::NO_ACCEPTABLE,
+                        Method::NO_ACCEPTABLE,
+                        Method::NO_ACCEPTABLE,
+                    ],
+                    len: 1,
+                },
+                ..Policy::default()
+            };
+            let mut hs = Handshake::new(policy);
+            let mut input = greeting.to_vec();
+            // What a client that believes it may skip authentication sends next.
+            input.extend_from_slice(&[5, 1, 0, 1, 127, 0, 0, 1, 0, 9]);
+            let mut out = Vec::new();
+            let r = hs.advance(&input, &mut out);
+            assert_eq!(r, Err(Error::NoAcceptableMethod { offered: 1 }), "{bad:?}");
+            assert_eq!(out, [5, 0xFF], "{bad:?}");
+            assert!(hs.is_failed());
+            assert_eq!(hs.method(), None);
+            assert_eq!(hs.advance(&input, &mut out), Err(Error::Failed));
+        }
     }
 }

@@ -40,12 +40,12 @@ pub struct Request<'a> {
 }
 
 impl<'a> Request<'a> {
-    /// The PT arguments carried in USERID, parsed with `policy`.
+    /// The PT arguments carried in USERID, parsed with `config`.
     pub fn pt_args(
         &self,
-        policy: pt_args::socks::Policy,
+        config: pt_args::socks::Config,
     ) -> Result<pt_args::Args<'a>, pt_args::Error> {
-        pt_args::socks::parse_bytes(self.userid, policy)
+        pt_args::socks::parse_with(self.userid, config)
     }
 
     pub(crate) fn check(&self) -> Result<(), Error> {

@@ -189,7 +189,7 @@ fn tor_jsonl_fields_through_server_and_client() {
                     uname: u.as_bytes(),
                     passwd: p.as_bytes(),
                 };
-                let args = up.pt_args(pt_args::socks::Policy::Lenient).unwrap();
+                let args = up.pt_args(pt_args::socks::Config::LENIENT).unwrap();
                 assert!(!args.is_empty());
                 pt_args::socks::from_rfc1929(u.as_bytes(), p.as_bytes()).into_owned()
             } else {
@@ -315,7 +315,7 @@ fn obfs4proxy_transcripts() {
             );
             assert_eq!(run.request.unwrap().2, "localhost:19401");
             let args =
-                pt_args::socks::parse_bytes(&run.creds.unwrap().0, pt_args::socks::Policy::Strict)
+                pt_args::socks::parse_with(&run.creds.unwrap().0, pt_args::socks::Config::STRICT)
                     .unwrap()
                     .into_owned();
             assert_eq!(args.get("iat-mode"), Some("0"));
@@ -333,7 +333,7 @@ fn obfs4proxy_transcripts() {
         let run = replay_server(std::path::Path::new(&case), &client_chunks, &server_bytes);
         if let Some((u, p)) = &run.creds {
             // obfs4proxy concatenates UNAME + PASSWD (unless PASSWD is one NUL), as we do.
-            let args = pt_args::socks::parse_rfc1929(u, p, pt_args::socks::Policy::Strict).unwrap();
+            let args = pt_args::socks::parse_rfc1929(u, p, pt_args::socks::Config::STRICT).unwrap();
             assert!(args.get("cert").is_some(), "{case}");
         }
 

@@ -235,7 +235,7 @@ fn refusals_are_told_apart() {
 fn client_protocol_violations() {
     let mut c = client::Handshake::new(Version::Socks5, ip("192.0.2.1:1"), Auth::None).unwrap();
     let mut out = Vec::new();
-    c.advance(&[], &mut out).unwrap();
+    let _greeting = c.advance(&[], &mut out).unwrap();
     assert_eq!(
         c.advance(&[5, 2], &mut out),
         Err(Error::UnexpectedMethod { method: 2 })
@@ -245,7 +245,7 @@ fn client_protocol_violations() {
     let mut c =
         client::Handshake::with_options(Version::Socks5, ip("192.0.2.1:1"), Auth::None, strict)
             .unwrap();
-    c.advance(&[], &mut out).unwrap();
+    let _greeting = c.advance(&[], &mut out).unwrap();
     assert_eq!(
         c.advance(&[4, 0], &mut out),
         Err(Error::BadReplyVersion {
@@ -256,7 +256,7 @@ fn client_protocol_violations() {
     // tor-style leniency by default: the reply version byte is not checked (behaviours:
     // `socks-client-reply-leniency`).
     let mut c = client::Handshake::new(Version::Socks5, ip("192.0.2.1:1"), Auth::None).unwrap();
-    c.advance(&[], &mut out).unwrap();
+    let _greeting = c.advance(&[], &mut out).unwrap();
     let p = c
         .advance(&[0, 0, 7, 0, 0, 3, 1, b'h', 0, 80], &mut out)
         .unwrap();
@@ -266,7 +266,7 @@ fn client_protocol_violations() {
     );
     // Unknown ATYP in a reply.
     let mut c = client::Handshake::new(Version::Socks5, ip("192.0.2.1:1"), Auth::None).unwrap();
-    c.advance(&[], &mut out).unwrap();
+    let _greeting = c.advance(&[], &mut out).unwrap();
     assert!(matches!(
         c.advance(&[5, 0, 5, 0, 0, 9, 1], &mut out),
         Err(Error::UnsupportedAddressType { atyp: 9, .. })
@@ -350,9 +350,9 @@ fn credential_boundaries() {
 #[test]
 fn snowflake_384_bytes() {
     let line = BridgeLine::parse(SNOWFLAKE).unwrap();
-    let wire = line.socks_args().unwrap();
+    let wire = line.socks_args();
     assert_eq!(wire.len(), 384);
-    let auth = Auth::from_pt_args(wire.as_bytes(), Version::Socks5).unwrap();
+    let auth = Auth::from_pt_args(&wire, Version::Socks5).unwrap();
     let Auth::UserPass(up) = auth else { panic!() };
     assert_eq!((up.uname.len(), up.passwd.len()), (255, 129));
     assert!(
@@ -364,7 +364,7 @@ fn snowflake_384_bytes() {
     for step in [1, 5, 1000] {
         let mut c = client::Handshake::new(Version::Socks5, Target::Ip(line.addr()), auth).unwrap();
         let o = run(&mut c, Policy::default(), true, ReplyCode::SUCCEEDED, step);
-        assert_eq!(o.creds.as_deref(), Some(wire.as_bytes()));
+        assert_eq!(o.creds.as_deref(), Some(&wire[..]));
     }
     // And the server parses the args back.
     let mut input = vec![5, 2, 0, 2];
@@ -376,7 +376,7 @@ fn snowflake_384_bytes() {
     let server::Event::Credentials(c) = p.event else {
         panic!()
     };
-    let args = c.pt_args(pt_args::socks::Policy::Lenient).unwrap().unwrap();
+    let args = c.pt_args(pt_args::socks::Config::LENIENT).unwrap().unwrap();
     assert_eq!(args, *line.args());
     assert_eq!(args.get("utls-imitate"), Some("hellorandomizedalpn"));
     assert_eq!(Command::Connect, Command::Connect);
@@ -388,5 +388,103 @@ trait EncodeInto {
 impl EncodeInto for pt_socks::rfc1929::UserPass<'_> {
     fn encode_into(&self, v: &mut Vec<u8>) {
         pt_socks::Encode::encode(self, v).unwrap();
+    }
+}
+
+/// A SOCKS5 reply whose REP is not `00` is the failure it carries, whatever its address type:
+/// `05 05 00 00 ...` (ATYP 0) and any unknown ATYP report the code, not
+/// `UnsupportedAddressType` (RFC 1928 section 6; behaviours: `socks5-client-failure-reply-atyp`).
+/// The code is reported as soon as the REP byte arrives, so the result is the same however the
+/// reply is cut; a successful reply with an unknown ATYP is still a protocol error, and the
+/// strict option checks the version byte first.
+#[test]
+fn client_reports_the_failure_code_whatever_the_atyp() {
+    fn client_reply(reply: &[u8], strict: bool, bytewise: bool) -> Result<Target<'static>, Error> {
+        let mut options = client::Options::default();
+        options.strict = strict;
+        let mut c = client::Handshake::with_options(
+            Version::Socks5,
+            ip("192.0.2.1:1"),
+            Auth::None,
+            options,
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        let _greeting = c.advance(&[], &mut out).unwrap();
+        let mut input = vec![5, 0];
+        let chunks: Vec<&[u8]> = if bytewise {
+            reply.chunks(1).collect()
+        } else {
+            vec![reply]
+        };
+        for chunk in chunks {
+            input.extend_from_slice(chunk);
+            let p = c.advance(&input, &mut out)?;
+            if let client::Event::Connected(bound) = p.event {
+                return Ok(bound.into_owned());
+            }
+            input.drain(..p.consumed);
+        }
+        Err(Error::Failed)
+    }
+    let failed = |code| {
+        Err(Error::ProxyRequestFailed {
+            version: Version::Socks5,
+            code,
+        })
+    };
+    for (reply, wanted) in [
+        (&[5u8, 5, 0, 0, 0, 0, 0, 0, 0, 0][..], failed(5)),
+        (&[5, 5, 0, 0], failed(5)),
+        (&[5, 5], failed(5)),
+        (&[5, 1, 0, 0xff, 1, 2, 3], failed(1)),
+        (&[5, 4, 0, 5, 0, 0], failed(4)),
+        (&[5, 0x13, 0, 9], failed(0x13)),
+        (&[5, 2, 0, 1, 0, 0, 0, 0, 0, 0], failed(2)),
+        (&[0, 3, 0, 0], failed(3)),
+        (
+            &[5, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+            Err(Error::UnsupportedAddressType { atyp: 0, offset: 3 }),
+        ),
+        (
+            &[5, 0, 0, 9],
+            Err(Error::UnsupportedAddressType { atyp: 9, offset: 3 }),
+        ),
+        (&[5, 0, 0, 1, 0, 0, 0, 0, 0, 0], Ok(Target::UNSPECIFIED)),
+    ] {
+        assert_eq!(client_reply(reply, false, false), wanted, "{reply:02x?}");
+        assert_eq!(
+            client_reply(reply, false, true),
+            wanted,
+            "{reply:02x?} bytewise"
+        );
+        if let Err(Error::ProxyRequestFailed { code, .. }) = wanted {
+            assert_eq!(
+                failed(code).unwrap_err().kind(),
+                pt_socks::ErrorKind::RequestFailed
+            );
+        }
+    }
+    // Strict: the version byte is checked before the code.
+    assert_eq!(
+        client_reply(&[0, 3, 0, 0], true, false),
+        Err(Error::BadReplyVersion {
+            found: 0,
+            expected: 5
+        })
+    );
+    assert_eq!(client_reply(&[5, 3, 0, 0], true, true), failed(3));
+    // Our server's failure replies reach our client as their codes.
+    for code in [1u8, 2, 3, 4, 5, 6, 7, 8, 0x10, 0x13, 0x7f, 0xff] {
+        let mut c = client::Handshake::new(Version::Socks5, ip("192.0.2.1:1"), Auth::None).unwrap();
+        let o = run(&mut c, Policy::default(), true, ReplyCode(code), 1);
+        assert_eq!(
+            o.client,
+            Err(Error::ProxyRequestFailed {
+                version: Version::Socks5,
+                code
+            }),
+            "{code:#04x}"
+        );
     }
 }

@@ -115,7 +115,7 @@ fn rfc1929_subnegotiation() {
         None,
     );
     let (u, p) = run.creds.unwrap();
-    let args = pt_args::socks::parse_rfc1929(&u, &p, pt_args::socks::Policy::Lenient).unwrap();
+    let args = pt_args::socks::parse_rfc1929(&u, &p, pt_args::socks::Config::LENIENT).unwrap();
     assert_eq!(args.get("key"), Some("value"));
     // EOF after the version byte: goptlib sends no reply; we just need more input.
     let run = run_server(pol(), &[&hex("05 01 02 01")], true, None);
@@ -471,11 +471,25 @@ fn usage_errors() {
         hs.reply(ReplyCode::SUCCEEDED, None, &mut out),
         Err(Error::NotPending { expected: "reply" })
     );
-    let mut small = [0u8; 4];
-    assert!(matches!(
+    // `out` must have room for what this call may write: the method selection, and the reply
+    // to a failure of a message pipelined behind the greeting (see `tests/bounds.rs`).
+    let mut small = [0u8; 1];
+    assert_eq!(
         hs.advance(&[5, 1, 0], &mut &mut small[..]),
-        Err(Error::BufferTooSmall { needed: 12, .. })
-    ));
+        Err(Error::BufferTooSmall {
+            needed: 2,
+            available: 1
+        })
+    );
+    let mut small = [0u8; 4];
+    assert_eq!(
+        hs.advance(&[5, 1, 0, 5], &mut &mut small[..]),
+        Err(Error::BufferTooSmall {
+            needed: 12,
+            available: 4
+        })
+    );
+    assert_eq!(small, [0; 4]);
     let input = hex("05 01 02 01 01 61 01 00");
     let pr = hs.advance(&input, &mut out).unwrap();
     assert_eq!(pr.consumed, 8);
@@ -555,4 +569,80 @@ fn socks4_field_limits_bytewise() {
         assert_eq!(whole.out, bytewise.out);
         assert_eq!(whole.request, bytewise.request);
     }
+}
+
+/// `ReplyCode::from_io_error_kind` gives obfs4proxy's and the dispatcher's codes (their
+/// `common/socks5/socks5.go` `ErrorToReplyCode`), and `01` for anything else.
+#[cfg(feature = "std")]
+#[test]
+fn reply_code_from_io_error_kind() {
+    use std::io::ErrorKind as K;
+    let table = [
+        (K::NetworkUnreachable, ReplyCode::NETWORK_UNREACHABLE, 0x03),
+        (K::HostUnreachable, ReplyCode::HOST_UNREACHABLE, 0x04),
+        (K::ConnectionRefused, ReplyCode::CONNECTION_REFUSED, 0x05),
+        (K::ConnectionReset, ReplyCode::CONNECTION_REFUSED, 0x05),
+        (K::TimedOut, ReplyCode::TTL_EXPIRED, 0x06),
+        (
+            K::AddrNotAvailable,
+            ReplyCode::ADDRESS_TYPE_NOT_SUPPORTED,
+            0x08,
+        ),
+        (K::PermissionDenied, ReplyCode::NOT_ALLOWED, 0x02),
+        (K::NotFound, ReplyCode::GENERAL_FAILURE, 0x01),
+        (K::ConnectionAborted, ReplyCode::GENERAL_FAILURE, 0x01),
+        (K::AddrInUse, ReplyCode::GENERAL_FAILURE, 0x01),
+        (K::UnexpectedEof, ReplyCode::GENERAL_FAILURE, 0x01),
+        (K::Other, ReplyCode::GENERAL_FAILURE, 0x01),
+    ];
+    for (kind, code, byte) in table {
+        assert_eq!(ReplyCode::from_io_error_kind(kind), code, "{kind:?}");
+        assert_eq!(code.0, byte);
+        assert!(!code.is_success());
+    }
+    // The kind of a real failed connect: nothing listens on this port.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    if let Err(e) = std::net::TcpStream::connect(addr) {
+        assert_eq!(
+            ReplyCode::from_io_error_kind(e.kind()),
+            ReplyCode::CONNECTION_REFUSED
+        );
+    }
+}
+
+/// `Target::is_bound_transport` is `[::]:0` exactly: IPv6 unspecified and port 0, as parsed
+/// from a request or built from `Target::BOUND_TRANSPORT`; not `0.0.0.0:0`, another port,
+/// another IPv6 address, or a domain.
+#[test]
+fn bound_transport_target() {
+    use pt_socks::Target;
+    use pt_socks::{Parse, Parsed};
+    assert!(Target::BOUND_TRANSPORT.is_bound_transport());
+    let ip = |s: &str| Target::Ip(s.parse().unwrap());
+    assert!(ip("[::]:0").is_bound_transport());
+    for t in [
+        ip("[::]:1"),
+        ip("[::1]:0"),
+        ip("[::ffff:0.0.0.0]:0"),
+        ip("0.0.0.0:0"),
+        Target::UNSPECIFIED,
+        Target::domain("::", 0).unwrap(),
+    ] {
+        assert!(!t.is_bound_transport(), "{t}");
+    }
+    let wire = hex("05 01 00 04 00000000000000000000000000000000 0000");
+    let Ok(Parsed::Complete { value, .. }) = pt_socks::socks5::Request::parse(&wire) else {
+        panic!()
+    };
+    assert!(value.target.is_bound_transport());
+    // And what the server hands the caller for it.
+    let mut input = hex("05 01 00");
+    input.extend_from_slice(&wire);
+    let run = run_server_whole(pol(), &input);
+    assert_eq!(
+        run.request,
+        Some((Version::Socks5, Command::Connect, "[::]:0".to_string()))
+    );
 }

@@ -7,8 +7,8 @@
 //! It exits when its stdin closes (`TOR_PT_EXIT_ON_STDIN_CLOSE`).
 //!
 //! Record lines are tab-separated: transport, SOCKS version, UNAME/USERID hex, PASSWD hex,
-//! target, and then either `ok` and the arguments re-encoded with `pt_args::socks`, or `err` and
-//! the parse error.
+//! target, and then either `ok` and the arguments re-encoded with `pt_args::socks` (as text,
+//! lossy where the bytes are not UTF-8), or `err` and the parse (or re-encoding) error.
 
 use std::fs::OpenOptions;
 use std::io::{Read, Write};
@@ -66,11 +66,11 @@ fn serve(mut stream: std::net::TcpStream, name: &str, out: &Mutex<std::fs::File>
         ReplyCode::SUCCEEDED
     }) {
         Ok(a) => {
-            let args = match &a.args {
-                Ok(args) => format!(
-                    "ok\t{}",
-                    pt_args::socks::to_string(args).unwrap_or_default()
-                ),
+            // The arguments are bytes: re-encoded, written as text (lossy where they are
+            // not UTF-8); one with a NUL cannot be re-encoded, and says so.
+            let args = match a.args.as_ref().map(pt_args::socks::to_vec) {
+                Ok(Ok(wire)) => format!("ok\t{}", String::from_utf8_lossy(&wire)),
+                Ok(Err(e)) => format!("err\tre-encoding: {e}"),
                 Err(e) => format!("err\t{e}"),
             };
             let field = |f: &Option<Vec<u8>>| f.as_deref().map(hex).unwrap_or_else(|| "-".into());

@@ -27,12 +27,15 @@ pub(crate) fn read_fixture(rel: &str) -> String {
 }
 
 /// The pairs of `args`, in order, for comparison with a literal table.
+/// Panics if a key or value is not UTF-8 (these tables are text).
 pub(crate) fn pairs<'s>(args: &'s Args<'_>) -> Vec<(&'s str, &'s str)> {
-    args.iter().collect()
+    args.iter_str()
+        .collect::<Result<_, _>>()
+        .expect("UTF-8 pairs")
 }
 
-/// Builds `Args` from a literal table (borrowing it).
-pub(crate) fn args<'a>(pairs: &[(&'a str, &'a str)]) -> Args<'a> {
+/// Builds `Args` from a literal table.
+pub(crate) fn args(pairs: &[(&str, &str)]) -> Args<'static> {
     pairs.iter().copied().collect()
 }
 
@@ -40,7 +43,9 @@ pub(crate) fn args<'a>(pairs: &[(&'a str, &'a str)]) -> Args<'a> {
 pub(crate) fn groups<'s>(
     opts: &'s ServerTransportOptions<'_>,
 ) -> Vec<(&'s str, Vec<(&'s str, &'s str)>)> {
-    opts.iter().map(|(t, a)| (t, pairs(a))).collect()
+    opts.iter()
+        .map(|(t, a)| (std::str::from_utf8(t).expect("UTF-8 name"), pairs(a)))
+        .collect()
 }
 
 /// Decodes a string of hex digits (no separators).
