@@ -18,20 +18,23 @@ pub struct Tor {
 
 impl Tor {
     /// Starts `tor` with `torrc` (a `DataDirectory` and notice log lines are added) in a fresh
-    /// directory under the system temp dir. `torrc` must keep tor on loopback.
-    pub fn start(name: &str, torrc: &str) -> Result<Tor, String> {
+    /// directory under the system temp dir. `torrc` must keep tor on loopback. It is bytes: a
+    /// torrc need not be UTF-8, and tor passes bridge arguments on byte for byte.
+    pub fn start(name: &str, torrc: impl AsRef<[u8]>) -> Result<Tor, String> {
         let tor = find_tor().ok_or("tor is not installed (apt-get install tor)")?;
         let dir = std::env::temp_dir().join(format!("pt-interop-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         let data = dir.join("data");
         fs::create_dir_all(&data).map_err(|e| format!("mkdir {}: {e}", data.display()))?;
         set_private(&data)?;
-        let full = format!(
-            "DataDirectory {}\nLog notice file {}\nLog [pt]info file {}\n{torrc}",
+        let mut full = format!(
+            "DataDirectory {}\nLog notice file {}\nLog [pt]info file {}\n",
             data.display(),
             dir.join("notice.log").display(),
             dir.join("pt.log").display(),
-        );
+        )
+        .into_bytes();
+        full.extend_from_slice(torrc.as_ref());
         let torrc_path = dir.join("torrc");
         fs::write(&torrc_path, full).map_err(|e| format!("write torrc: {e}"))?;
         let child = Command::new(tor)

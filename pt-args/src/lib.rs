@@ -95,6 +95,25 @@ compile_error!("pt-args needs the `alloc` feature (enabled by the default `std` 
 
 extern crate alloc;
 
+/// The setters every flavour's `Config` has (one shape for the three of them): expands inside
+/// an `impl Config` whose struct has the fields `strict` and `require_utf8`.
+macro_rules! config_setters {
+    () => {
+        /// This config with [`strict`](Self::strict) set to `on`.
+        pub const fn with_strict(mut self, on: bool) -> Self {
+            self.strict = on;
+            self
+        }
+
+        /// This config with [`require_utf8`](Self::require_utf8) set to `on`.
+        pub const fn with_require_utf8(mut self, on: bool) -> Self {
+            self.require_utf8 = on;
+            self
+        }
+    };
+}
+pub(crate) use config_setters;
+
 mod args;
 pub mod bridge;
 mod error;

@@ -65,17 +65,7 @@ impl Config {
         ..Config::LENIENT
     };
 
-    /// This config with [`strict`](Self::strict) set to `on`.
-    pub const fn with_strict(mut self, on: bool) -> Self {
-        self.strict = on;
-        self
-    }
-
-    /// This config with [`require_utf8`](Self::require_utf8) set to `on`.
-    pub const fn with_require_utf8(mut self, on: bool) -> Self {
-        self.require_utf8 = on;
-        self
-    }
+    crate::config_setters!();
 
     /// This config with [`pt2_semicolons`](Self::pt2_semicolons) set to `on`.
     pub const fn with_pt2_semicolons(mut self, on: bool) -> Self {

@@ -95,17 +95,7 @@ impl Config {
         require_utf8: false,
     };
 
-    /// This config with [`strict`](Self::strict) set to `on`.
-    pub const fn with_strict(mut self, on: bool) -> Self {
-        self.strict = on;
-        self
-    }
-
-    /// This config with [`require_utf8`](Self::require_utf8) set to `on`.
-    pub const fn with_require_utf8(mut self, on: bool) -> Self {
-        self.require_utf8 = on;
-        self
-    }
+    crate::config_setters!();
 }
 
 /// Which bytes the encoder escapes.

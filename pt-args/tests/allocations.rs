@@ -6,9 +6,12 @@
 //! The file holds exactly one test, so nothing else allocates while it counts: the harness
 //! runs it alone, and it prints nothing until it has measured everything.
 
+mod common;
+
 use std::alloc::System;
 use std::hint::black_box;
 
+use common::{OBFS4_BRIDGE, SNOWFLAKE_BRIDGE};
 use pt_args::bridge::BridgeLine;
 use pt_args::socks::{self, Config};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
@@ -40,19 +43,6 @@ fn count<T>(f: impl FnOnce() -> T) -> (T, Count) {
 /// The 86-byte SOCKS arguments of every obfs4 bridge (the spec's example cert, 70 characters).
 const OBFS4_ARGS: &str =
     "cert=HszPy3vWfjsESCEOo9ZBkRv6zQ/1mGHzc8arF0y2SpwFr3WhsMu8rK0zyaoyERfbz3ddFw;iat-mode=0";
-
-/// One of Tor Browser's built-in obfs4 bridges (`pt_config.json`).
-const OBFS4_BRIDGE: &str = "obfs4 51.222.13.177:80 5EDAC3B810E12B01F6FD8050D2FD3E277B289A08 \
-    cert=2uplIpLQ0q9+0qMFrK5pkaYRDOe460LL9WHBvatgkuRr/SL31wBOEupaMMJ6koRE6Ld0ew iat-mode=0";
-
-/// Tor Browser's built-in snowflake bridge (`pt_config.json`; the address is a placeholder):
-/// five arguments, 384 bytes of SOCKS arguments, split over UNAME and PASSWD.
-const SNOWFLAKE_BRIDGE: &str = "snowflake 192.0.2.3:80 2B280B23E1107BB62ABFC40DDCC8824814F80A72 \
-    fingerprint=2B280B23E1107BB62ABFC40DDCC8824814F80A72 url=https://1098762253.rsc.cdn77.org/ \
-    fronts=www.cdn77.com,www.phpmyadmin.net \
-    ice=stun:stun.antisip.com:3478,stun:stun.epygi.com:3478,stun:stun.uls.co.za:3478,\
-stun:stun.voipgate.com:3478,stun:stun.mixvoip.com:3478,stun:stun.nextcloud.com:3478,\
-stun:stun.bethesda.net:3478,stun:stun.nextcloud.com:443 utls-imitate=hellorandomizedalpn";
 
 const NONE: Count = Count { calls: 0, bytes: 0 };
 

@@ -9,23 +9,13 @@ mod common;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
-use common::pairs;
+use common::{OBFS4_BRIDGE, SNOWFLAKE_BRIDGE, pairs};
 use pt_args::Error;
 use pt_args::bridge::{BridgeLine, DEFAULT_PORT, Fingerprint};
 use pt_args::socks::{self, Config, Escaping};
 
-/// One of Tor Browser's built-in obfs4 bridges (`pt_config.json`).
-const OBFS4_BRIDGE: &str = "obfs4 51.222.13.177:80 5EDAC3B810E12B01F6FD8050D2FD3E277B289A08 \
-    cert=2uplIpLQ0q9+0qMFrK5pkaYRDOe460LL9WHBvatgkuRr/SL31wBOEupaMMJ6koRE6Ld0ew iat-mode=0";
 const OBFS4_CERT: &str = "2uplIpLQ0q9+0qMFrK5pkaYRDOe460LL9WHBvatgkuRr/SL31wBOEupaMMJ6koRE6Ld0ew";
 
-/// Tor Browser's built-in snowflake bridge (`pt_config.json`; the address is a placeholder).
-const SNOWFLAKE_BRIDGE: &str = "snowflake 192.0.2.3:80 2B280B23E1107BB62ABFC40DDCC8824814F80A72 \
-    fingerprint=2B280B23E1107BB62ABFC40DDCC8824814F80A72 url=https://1098762253.rsc.cdn77.org/ \
-    fronts=www.cdn77.com,www.phpmyadmin.net \
-    ice=stun:stun.antisip.com:3478,stun:stun.epygi.com:3478,stun:stun.uls.co.za:3478,\
-stun:stun.voipgate.com:3478,stun:stun.mixvoip.com:3478,stun:stun.nextcloud.com:3478,\
-stun:stun.bethesda.net:3478,stun:stun.nextcloud.com:443 utls-imitate=hellorandomizedalpn";
 const SNOWFLAKE_ICE: &str = "stun:stun.antisip.com:3478,stun:stun.epygi.com:3478,stun:stun.uls.co.za:3478,\
 stun:stun.voipgate.com:3478,stun:stun.mixvoip.com:3478,stun:stun.nextcloud.com:3478,\
 stun:stun.bethesda.net:3478,stun:stun.nextcloud.com:443";

@@ -7,14 +7,16 @@
 //! It exits when its stdin closes (`TOR_PT_EXIT_ON_STDIN_CLOSE`).
 //!
 //! Record lines are tab-separated: transport, SOCKS version, UNAME/USERID hex, PASSWD hex,
-//! target, and then either `ok` and the arguments re-encoded with `pt_args::socks` (as text,
-//! lossy where the bytes are not UTF-8), or `err` and the parse (or re-encoding) error.
+//! target, and then either `ok` and the hex of the arguments re-encoded with `pt_args::socks`
+//! (tor's escaping, `Escaping::Minimal`: any bytes, exactly), or `err` and the parse (or
+//! re-encoding) error.
 
 use std::fs::OpenOptions;
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
+use pt_args::socks::Escaping;
 use pt_interop::hex;
 use pt_socks::server::Policy;
 use pt_socks::socks5::ReplyCode;
@@ -66,10 +68,11 @@ fn serve(mut stream: std::net::TcpStream, name: &str, out: &Mutex<std::fs::File>
         ReplyCode::SUCCEEDED
     }) {
         Ok(a) => {
-            // The arguments are bytes: re-encoded, written as text (lossy where they are
-            // not UTF-8); one with a NUL cannot be re-encoded, and says so.
-            let args = match a.args.as_ref().map(pt_args::socks::to_vec) {
-                Ok(Ok(wire)) => format!("ok\t{}", String::from_utf8_lossy(&wire)),
+            // The arguments are bytes: re-encoded as tor encodes them and written in hex;
+            // one with a NUL cannot be re-encoded, and says so.
+            let minimal = |args| pt_args::socks::to_vec_with(args, Escaping::Minimal);
+            let args = match a.args.as_ref().map(minimal) {
+                Ok(Ok(wire)) => format!("ok\t{}", hex(&wire)),
                 Ok(Err(e)) => format!("err\tre-encoding: {e}"),
                 Err(e) => format!("err\t{e}"),
             };

@@ -6,6 +6,19 @@ use std::path::PathBuf;
 use pt_args::Args;
 use pt_args::options::ServerTransportOptions;
 
+/// One of Tor Browser's built-in obfs4 bridges (`pt_config.json`).
+pub(crate) const OBFS4_BRIDGE: &str = "obfs4 51.222.13.177:80 5EDAC3B810E12B01F6FD8050D2FD3E277B289A08 \
+    cert=2uplIpLQ0q9+0qMFrK5pkaYRDOe460LL9WHBvatgkuRr/SL31wBOEupaMMJ6koRE6Ld0ew iat-mode=0";
+
+/// Tor Browser's built-in snowflake bridge (`pt_config.json`; the address is a placeholder):
+/// five arguments, 384 bytes of SOCKS arguments, split over UNAME and PASSWD.
+pub(crate) const SNOWFLAKE_BRIDGE: &str = "snowflake 192.0.2.3:80 2B280B23E1107BB62ABFC40DDCC8824814F80A72 \
+    fingerprint=2B280B23E1107BB62ABFC40DDCC8824814F80A72 url=https://1098762253.rsc.cdn77.org/ \
+    fronts=www.cdn77.com,www.phpmyadmin.net \
+    ice=stun:stun.antisip.com:3478,stun:stun.epygi.com:3478,stun:stun.uls.co.za:3478,\
+stun:stun.voipgate.com:3478,stun:stun.mixvoip.com:3478,stun:stun.nextcloud.com:3478,\
+stun:stun.bethesda.net:3478,stun:stun.nextcloud.com:443 utls-imitate=hellorandomizedalpn";
+
 /// The repository's `testdata/` folder (recorded transcripts; see `testdata/README.md`).
 pub(crate) const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata");
 
