@@ -200,8 +200,9 @@ pub(crate) fn parse_socks5(
             }
         }
         3 => {
+            // The length byte alone, too: a zero length is an error by itself.
             let Some(len) = byte(input, addr_at) else {
-                return Ok(Err(addr_at + 1 + 1 + 2));
+                return Ok(Err(addr_at + 1));
             };
             if len == 0 {
                 return Err(Error::EmptyDomain { version });
