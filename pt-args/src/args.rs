@@ -171,6 +171,11 @@ impl<'a> Args<'a> {
     #[cold]
     fn unescape_pair(&mut self, input: &[u8], key: Field, value: Field, shift: usize) -> Pair {
         let field = |f: Field| input.get(f.start..f.end).unwrap_or_default();
+        if self.arena.capacity() == 0 {
+            // Every unescaped pair of this input fits in the input's length: one allocation.
+            self.arena
+                .reserve_exact(input.len().saturating_sub(key.start));
+        }
         let start = self.arena.len();
         unescape_into(field(key), &mut self.arena);
         let eq = self.arena.len();

@@ -7,24 +7,69 @@ use bytes::BufMut;
 
 use crate::Error;
 
-/// A set of bytes, as a lookup table.
+/// A set of bytes, as a lookup table, plus the bytes themselves when there are at most three,
+/// so that long fields are searched with `memchr` (SIMD where the target has it).
 #[derive(Clone, Copy)]
-pub(crate) struct ByteSet([bool; 256]);
+pub(crate) struct ByteSet {
+    table: [bool; 256],
+    needle: [u8; 3],
+    /// How many of `needle` are used; 0 when the set has more than three bytes.
+    n: u8,
+}
+
+/// Below this length a field is scanned byte by byte: a `memchr` call costs more.
+const SHORT: usize = 16;
 
 impl ByteSet {
     pub(crate) const fn of(bytes: &[u8]) -> ByteSet {
-        let mut t = [false; 256];
+        let mut table = [false; 256];
+        let mut needle = [0u8; 3];
+        let mut n = 0;
         let mut i = 0;
         while i < bytes.len() {
-            t[bytes[i] as usize] = true;
+            if !table[bytes[i] as usize] {
+                table[bytes[i] as usize] = true;
+                if n < 3 {
+                    needle[n] = bytes[i];
+                }
+                n += 1;
+            }
             i += 1;
         }
-        ByteSet(t)
+        ByteSet {
+            table,
+            needle,
+            n: if n <= 3 { n as u8 } else { 0 },
+        }
     }
 
     #[inline(always)]
     pub(crate) fn has(&self, b: u8) -> bool {
-        self.0[b as usize]
+        self.table[b as usize]
+    }
+
+    /// The offset of the first byte of `s` in the set.
+    #[inline]
+    pub(crate) fn find_in(&self, s: &[u8]) -> Option<usize> {
+        let [a, b, c] = self.needle;
+        match self.n {
+            1 if s.len() >= SHORT => memchr::memchr(a, s),
+            2 if s.len() >= SHORT => memchr::memchr2(a, b, s),
+            3 if s.len() >= SHORT => memchr::memchr3(a, b, c, s),
+            _ => s.iter().position(|&x| self.has(x)),
+        }
+    }
+
+    /// How many bytes of `s` are in the set.
+    #[inline]
+    pub(crate) fn count_in(&self, s: &[u8]) -> usize {
+        let mut count = 0;
+        let mut from = 0;
+        while let Some(i) = s.get(from..).and_then(|rest| self.find_in(rest)) {
+            count += 1;
+            from += i + 1;
+        }
+        count
     }
 }
 
@@ -83,7 +128,11 @@ impl Specials {
             b += 1;
         }
         Specials {
-            set: ByteSet(table),
+            set: ByteSet {
+                table,
+                needle,
+                n: if n <= 3 { n as u8 } else { 0 },
+            },
             needle,
             n: if n <= 3 { n as u8 } else { 0 },
         }
@@ -148,7 +197,7 @@ pub(crate) fn unescape_into(raw: &[u8], out: &mut Vec<u8>) {
 /// The length of `s` once every byte of `specials` is prefixed with a backslash.
 #[inline]
 pub(crate) fn escaped_len(s: &[u8], specials: &ByteSet) -> usize {
-    s.len() + s.iter().filter(|b| specials.has(**b)).count()
+    s.len() + specials.count_in(s)
 }
 
 /// Writes `s` with every byte of `specials` prefixed with a backslash. The caller has checked
@@ -156,12 +205,12 @@ pub(crate) fn escaped_len(s: &[u8], specials: &ByteSet) -> usize {
 #[inline]
 pub(crate) fn put_escaped(buf: &mut impl BufMut, s: &[u8], specials: &ByteSet) {
     let mut from = 0;
-    for (i, b) in s.iter().enumerate() {
-        if specials.has(*b) {
-            buf.put_slice(s.get(from..i).unwrap_or_default());
-            buf.put_u8(b'\\');
-            from = i;
-        }
+    while let Some(i) = s.get(from..).and_then(|rest| specials.find_in(rest)) {
+        let at = from + i;
+        buf.put_slice(s.get(from..at).unwrap_or_default());
+        buf.put_u8(b'\\');
+        buf.put_u8(s.get(at).copied().unwrap_or_default());
+        from = at + 1;
     }
     buf.put_slice(s.get(from..).unwrap_or_default());
 }
@@ -178,7 +227,7 @@ pub(crate) fn check_room(buf: &impl BufMut, needed: usize) -> Result<(), Error> 
 
 /// The first byte of `s` that is in `forbidden`, if any.
 pub(crate) fn first_forbidden(s: &[u8], forbidden: &ByteSet) -> Option<u8> {
-    s.iter().copied().find(|b| forbidden.has(*b))
+    forbidden.find_in(s).and_then(|i| s.get(i).copied())
 }
 
 /// The checks every parser makes before it looks at `input`: its length fits the 31-bit

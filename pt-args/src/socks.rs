@@ -297,6 +297,7 @@ pub fn to_rfc1929(encoded: &[u8]) -> Result<Option<Rfc1929<'_>>, Error> {
 /// Joins RFC 1929 fields back into the encoded arguments: UNAME + PASSWD, unless PASSWD is the
 /// single NUL byte, which means "no password" (behaviours: `rfc1929-nul-password-marker`).
 /// Borrows when nothing is joined.
+#[inline]
 pub fn from_rfc1929<'a>(uname: &'a [u8], passwd: &[u8]) -> Cow<'a, [u8]> {
     if passwd == b"\0" || passwd.is_empty() {
         Cow::Borrowed(uname)
@@ -322,6 +323,7 @@ pub fn from_rfc1929<'a>(uname: &'a [u8], passwd: &[u8]) -> Cow<'a, [u8]> {
 /// assert!(args.is_borrowed());
 /// # Ok::<(), pt_args::Error>(())
 /// ```
+#[inline]
 pub fn parse_rfc1929<'a>(
     uname: &'a [u8],
     passwd: &[u8],

@@ -53,6 +53,7 @@ impl<'a> UserPass<'a> {
     /// The PT arguments these fields carry: UNAME + PASSWD joined unless PASSWD is the single
     /// NUL byte (behaviours: `rfc1929-nul-password-marker`), then parsed with `config`. Borrows
     /// from UNAME when nothing was joined and nothing needed unescaping.
+    #[inline]
     pub fn pt_args(
         &self,
         config: pt_args::socks::Config,

@@ -308,6 +308,7 @@ impl<'a> Credentials<'a> {
     /// The PT 1.0 per-connection arguments: UNAME + PASSWD joined unless PASSWD is the single
     /// NUL byte (behaviours: `rfc1929-nul-password-marker`), or the USERID, parsed with
     /// `config` by [`pt_args::socks`]. `None` for the JSON block, which is not a `k=v` list.
+    #[inline]
     pub fn pt_args(
         &self,
         config: pt_args::socks::Config,
