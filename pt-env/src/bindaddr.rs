@@ -68,8 +68,7 @@ pub(crate) fn parse_list<'a>(
     rules: &ListRules<'_, 'a>,
 ) -> Result<Vec<BindAddr<'a>>, Error> {
     let mut out: Vec<BindAddr<'a>> = Vec::with_capacity(rules.transports.len());
-    let mut seen: Vec<&[u8]> = Vec::new();
-    for (at, entry) in items(value, b',') {
+    for (index, (at, entry)) in items(value, b',').enumerate() {
         let fail = |offset: usize, problem| Error::BindAddr {
             origin,
             offset,
@@ -79,10 +78,13 @@ pub(crate) fn parse_list<'a>(
         let Ok((_, (name, addr))) = bind_entry(entry) else {
             return Err(fail(at, BindAddrProblem::NoDash));
         };
-        if seen.contains(&name) {
+        // The list is short: look back over it rather than allocate a set.
+        let again = items(value, b',')
+            .take(index)
+            .any(|(_, e)| bind_entry(e).is_ok_and(|(_, (n, _))| n == name));
+        if again {
             return Err(fail(at, BindAddrProblem::Duplicate));
         }
-        seen.push(name);
         let addr_at = at + name.len() + 1;
         let addr = parse_ip_port(addr, rules.legacy_ipv6)
             .map_err(|(o, p)| fail(addr_at + o, BindAddrProblem::Address(p)))?;

@@ -63,7 +63,8 @@ pub struct Echo {
 }
 
 impl Echo {
-    pub(crate) fn new(value: &[u8]) -> Echo {
+    /// A quote of `value` (its first [`ECHO_MAX`] bytes).
+    pub fn new(value: &[u8]) -> Echo {
         let end = value.len().min(ECHO_MAX);
         Echo {
             bytes: value.get(..end).unwrap_or_default().to_vec(),
