@@ -1,10 +1,11 @@
 //! A managed client Pluggable Transport that records what its parent sends it.
 //!
-//! Launched by tor (`ClientTransportPlugin a,b exec client_pt RECORD_FILE`), it opens one SOCKS
-//! listener per transport in `TOR_PT_CLIENT_TRANSPORTS` (SOCKS4 for names ending in `4`, SOCKS5
-//! otherwise), announces them on stdout, and for every connection runs the pt-socks server
-//! handshake, appends one line to RECORD_FILE, and answers "succeeded" without dialing anything.
-//! It exits when its stdin closes (`TOR_PT_EXIT_ON_STDIN_CLOSE`).
+//! Launched by tor (`ClientTransportPlugin a,b exec client_pt RECORD_FILE`), it reads its
+//! environment with pt-env (writing `VERSION 1`, or the error line pt-env gives and exiting),
+//! opens one SOCKS listener per transport in `TOR_PT_CLIENT_TRANSPORTS` (SOCKS4 for names ending
+//! in `4`, SOCKS5 otherwise), announces them on stdout, and for every connection runs the
+//! pt-socks server handshake, appends one line to RECORD_FILE, and answers "succeeded" without
+//! dialing anything. It exits when its stdin closes (`TOR_PT_EXIT_ON_STDIN_CLOSE`).
 //!
 //! Record lines are tab-separated: transport, SOCKS version, UNAME/USERID hex, PASSWD hex,
 //! target, and then either `ok` and the hex of the arguments re-encoded with `pt_args::socks`
@@ -17,6 +18,7 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use pt_args::socks::Escaping;
+use pt_env::{Config, Dialect, Env, Error, PtConfig, Stream};
 use pt_interop::hex;
 use pt_socks::server::Policy;
 use pt_socks::socks5::ReplyCode;
@@ -32,14 +34,27 @@ fn main() {
             .open(&record)
             .expect("open record file"),
     ));
-    let versions = std::env::var("TOR_PT_MANAGED_TRANSPORT_VER").unwrap_or_default();
-    if !versions.split(',').any(|v| v == "1") {
-        println!("VERSION-ERROR no-version");
+    // The environment, through pt-env: VERSION first, then the rest (or the error's line).
+    let vars = pt_env::vars_os();
+    let env = Env::from_pairs(&vars);
+    let config = Config::DEFAULT;
+    let version = env.negotiate(&config).unwrap_or_else(|e| fail(&e, None));
+    println!("VERSION {version}");
+    let dialect = version.dialect();
+    let client = match env.config(version, &config) {
+        Ok(PtConfig::Client(c)) => c,
+        Ok(PtConfig::Server(_)) => {
+            println!("ENV-ERROR client_pt is a client PT: TOR_PT_SERVER_TRANSPORTS is set");
+            std::process::exit(1);
+        }
+        Err(e) => fail(&e, Some(dialect)),
+    };
+    if client.proxy.is_some() {
+        // It dials nothing, so it cannot honour an upstream proxy: fail closed.
+        println!("PROXY-ERROR client_pt does not dial, so it cannot use a proxy");
         std::process::exit(1);
     }
-    println!("VERSION 1");
-    let transports = std::env::var("TOR_PT_CLIENT_TRANSPORTS").unwrap_or_default();
-    for name in transports.split(',').filter(|n| !n.is_empty()) {
+    for name in client.transports.iter().map(|t| t.as_str()) {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local addr");
         let proto = if name.ends_with('4') {
@@ -61,6 +76,16 @@ fn main() {
     // Exit when the parent closes our stdin.
     let mut sink = [0u8; 64];
     while std::io::stdin().read(&mut sink).is_ok_and(|n| n > 0) {}
+}
+
+/// Writes `e`'s line where `dialect` puts it and exits with its code.
+fn fail(e: &Error, dialect: Option<Dialect>) -> ! {
+    match e.stream(dialect) {
+        Stream::Stdout => println!("{}", e.line()),
+        Stream::Stderr => eprintln!("{}", e.line()),
+    }
+    std::io::stdout().flush().ok();
+    std::process::exit(i32::from(e.exit_code(dialect)));
 }
 
 fn serve(mut stream: std::net::TcpStream, name: &str, out: &Mutex<std::fs::File>) {
