@@ -174,6 +174,7 @@ impl<'a> ClientConfig<'a> {
             out.flag(Flag::Proxy, &p.to_uri()?);
         }
         if let Some(a) = self.proxy_listen {
+            crate::common::check_addr("-proxylistenaddr", a)?;
             out.flag_with(Flag::ProxyListenAddr, |b| addr::put_display(b, a));
         }
         if let Some(t) = &self.target {

@@ -196,6 +196,20 @@ fn unbuildable(what: &'static str, why: &'static str) -> Error {
     Error::Unbuildable { what, why }
 }
 
+/// Checks a socket address a builder writes: an IPv6 one with a scope id or a flow label cannot
+/// be written as `<address>:<port>` (and a zone would be refused by the PT side).
+pub(crate) fn check_addr(what: &'static str, a: core::net::SocketAddr) -> Result<(), Error> {
+    match a {
+        core::net::SocketAddr::V6(v6) if v6.scope_id() != 0 || v6.flowinfo() != 0 => {
+            Err(unbuildable(
+                what,
+                "an IPv6 scope id or flow label has no place in <address>:<port>",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Checks a path a builder writes: not empty, no NUL.
 pub(crate) fn check_path(what: &'static str, p: &FsPath<'_>) -> Result<(), Error> {
     if p.as_bytes().is_empty() || p.as_bytes().contains(&0) {

@@ -20,7 +20,7 @@ pub trait Pair<'a> {
     fn value(&self) -> &'a [u8];
 }
 
-impl<'a, N, V> Pair<'a> for (&'a N, &'a V)
+impl<'a, N, V> Pair<'a> for (&N, &'a V)
 where
     N: AsRef<[u8]> + ?Sized,
     V: AsRef<[u8]> + ?Sized,

@@ -155,7 +155,11 @@ impl<'a> ServerConfig<'a> {
 
     fn check(&self) -> Result<(), Error> {
         check_transports(&self.transports)?;
+        if let Some(a) = self.ext_or_port {
+            crate::common::check_addr("TOR_PT_EXTENDED_SERVER_PORT", a)?;
+        }
         for (i, b) in self.bind_addrs.iter().enumerate() {
+            crate::common::check_addr("TOR_PT_SERVER_BINDADDR", b.addr)?;
             if !self.transports.contains(&b.transport) {
                 return Err(Error::Unbuildable {
                     what: "TOR_PT_SERVER_BINDADDR",

@@ -207,6 +207,18 @@ fn builders_refuse() {
         );
     }
     assert!(client().to_argv().is_err(), "PT 1.0 has no flags");
+    // An IPv6 scope id (or flow label) has no place in `<address>:<port>`.
+    let scoped = std::net::SocketAddr::V6(std::net::SocketAddrV6::new(
+        "fe80::1".parse().unwrap(),
+        443,
+        0,
+        2,
+    ));
+    let e = base()
+        .with_or_port(addr("127.0.0.1:1"))
+        .with_bind_addr(name("a"), scoped)
+        .to_env();
+    assert!(matches!(e, Err(Error::Unbuildable { .. })), "{e:?}");
     let mut c = ClientConfig::new(Version::V3_0, None, vec![name("a")]);
     c.target = Some(HostPort::ip(addr("192.0.2.1:1")));
     assert!(c.to_argv().is_err(), "no client -target in PT 3.0");
