@@ -13,7 +13,10 @@ use pt_env::{
 };
 
 const ALL: Config = Config::DEFAULT.with_dialects(Dialects::ALL);
-const OWN: [FlagSpec<'static>; 2] = [FlagSpec::value("logLevel"), FlagSpec::boolean("enableLogging")];
+const OWN: [FlagSpec<'static>; 2] = [
+    FlagSpec::value("logLevel"),
+    FlagSpec::boolean("enableLogging"),
+];
 
 fuzz_target!(|data: &[u8]| {
     // Arguments separated by NUL bytes, which an argv cannot hold.
@@ -21,7 +24,11 @@ fuzz_target!(|data: &[u8]| {
     match Env::new().with_argv(argv.iter().copied(), &OWN) {
         Err(e) => assert!(!e.line().to_string().contains('\n')),
         Ok(env) => {
-            for policy in [ALL, Config::LENIENT.with_dialects(Dialects::ALL), Config::STRICT.with_dialects(Dialects::ALL)] {
+            for policy in [
+                ALL,
+                Config::LENIENT.with_dialects(Dialects::ALL),
+                Config::STRICT.with_dialects(Dialects::ALL),
+            ] {
                 match env.parse(&policy) {
                     Err(e) => {
                         let line = e.line().to_string();
@@ -29,7 +36,9 @@ fuzz_target!(|data: &[u8]| {
                     }
                     Ok(c) => {
                         if let Ok(a) = c.to_argv() {
-                            let again = Env::new().with_argv(a.iter(), &[]).and_then(|e| e.parse(&policy));
+                            let again = Env::new()
+                                .with_argv(a.iter(), &[])
+                                .and_then(|e| e.parse(&policy));
                             assert_eq!(again.as_ref(), Ok(&c), "{a:?}");
                         }
                     }
@@ -56,8 +65,9 @@ fn structured(u: &mut Unstructured<'_>) -> libfuzzer_sys::arbitrary::Result<()> 
         _ => Version::V3_0,
     };
     let state = Some(FsPath::arbitrary(u)?);
-    let transports: Vec<TransportName<'static>> =
-        (0..u.int_in_range(1..=3)?).map(|_| TransportName::arbitrary(u)).collect::<Result<_, _>>()?;
+    let transports: Vec<TransportName<'static>> = (0..u.int_in_range(1..=3)?)
+        .map(|_| TransportName::arbitrary(u))
+        .collect::<Result<_, _>>()?;
     let mode = Option::<Mode>::arbitrary(u)?;
     let level = Option::<LogLevel>::arbitrary(u)?;
     let config = if bool::arbitrary(u)? {
@@ -79,14 +89,20 @@ fn structured(u: &mut Unstructured<'_>) -> libfuzzer_sys::arbitrary::Result<()> 
         c.common.mode = mode;
         c.common.ipc_log_level = level;
         c.proxy = Option::<Proxy<'static>>::arbitrary(u)?;
-        c.proxy_listen = if bool::arbitrary(u)? { Some(addr(u)?) } else { None };
+        c.proxy_listen = if bool::arbitrary(u)? {
+            Some(addr(u)?)
+        } else {
+            None
+        };
         if !pt3 {
             c.target = Option::<HostPort<'static>>::arbitrary(u)?;
         }
         PtConfig::Client(c)
     };
     let argv = config.to_argv().expect("a PT 2.x/3.0 configuration builds");
-    let back = Env::new().with_argv(argv.iter(), &[]).and_then(|e| e.parse(&ALL));
+    let back = Env::new()
+        .with_argv(argv.iter(), &[])
+        .and_then(|e| e.parse(&ALL));
     assert_eq!(back.as_ref(), Ok(&config), "{argv:?}");
     Ok(())
 }

@@ -32,7 +32,9 @@ fuzz_target!(|data: &[u8]| {
         check(&env, &policy.with_dialects(Dialects::ALL));
     }
     if let Ok(config) = PtConfig::arbitrary(&mut Unstructured::new(data)) {
-        let vars = config.to_env().expect("Arbitrary generates buildable configs");
+        let vars = config
+            .to_env()
+            .expect("Arbitrary generates buildable configs");
         for policy in POLICIES {
             let back = pt_env::parse(vars.iter(), &policy).map(PtConfig::into_owned);
             assert_eq!(back.as_ref(), Ok(&config), "{vars:?}");
