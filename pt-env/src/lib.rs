@@ -91,6 +91,8 @@
 //!   `env-version-list-malformed`).
 //! - **Client or server.** obfs4proxy's rule (both set: `ENV-ERROR`); neither set is our own
 //!   `ENV-ERROR`, where obfs4proxy prints nothing (behaviours: `env-client-or-server`).
+//! - **Messages.** goptlib's and obfs4proxy's wording where the problem is the same, pt-args'
+//!   for the k=v problems it finds (behaviours: `env-error-wording`).
 //! - **Empty and repeated variables.** Empty is unset (goptlib, tor's empty
 //!   `TOR_PT_EXTENDED_SERVER_PORT`); a repeated name keeps its first value, as `getenv` does
 //!   (behaviours: `env-empty-means-unset`, `env-duplicate-names`). Values are bytes

@@ -169,7 +169,7 @@ fn obfs4proxy_verdicts() {
                 "ENV-ERROR TOR_PT_SERVER_TRANSPORT_OPTIONS: \"iat-mode=1\": missing ':' at \
                  byte 8: expected ':' after the transport name",
             ],
-            row: "server-options-transport-names",
+            row: "env-error-wording",
         },
     ];
     compare("obfs4proxy/badenv-results.json", &differs);
