@@ -27,7 +27,7 @@ pub const MAX_HOST_NAME_LEN: usize = 255;
 
 /// A host: an IP literal, or a host name where the setting and the policy allow one.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Host<'a> {
     /// An IPv4 or IPv6 literal.
     Ip(IpAddr),
@@ -42,6 +42,25 @@ impl Host<'_> {
         match self {
             Host::Ip(ip) => Host::Ip(ip),
             Host::Name(n) => Host::Name(Cow::Owned(n.into_owned())),
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Host<'_> {
+    /// As serialized; a name must be a host name ([`HostPort::name`]'s rule).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        enum Repr {
+            Ip(IpAddr),
+            Name(alloc::string::String),
+        }
+        match Repr::deserialize(d)? {
+            Repr::Ip(ip) => Ok(Host::Ip(ip)),
+            Repr::Name(n) if all_consuming(host_name).parse(n.as_bytes()).is_ok() => {
+                Ok(Host::Name(Cow::Owned(n)))
+            }
+            Repr::Name(_) => Err(serde::de::Error::custom("not a host name")),
         }
     }
 }

@@ -97,6 +97,39 @@ impl<'a> ServerConfig<'a> {
         self
     }
 
+    /// This config with `args` added to `transport`'s k=v options (tor's
+    /// `ServerTransportOptions <transport> k=v ...`), after any it has. Replaces JSON options or
+    /// an options file, which cannot be mixed with k=v ones.
+    ///
+    /// ```
+    /// use pt_args::{Args, TransportName};
+    /// use pt_env::{FsPath, ServerConfig, Var, Version};
+    ///
+    /// let obfs4 = TransportName::new("obfs4")?;
+    /// let args: Args = [("iat-mode", "1")].into_iter().collect();
+    /// let server = ServerConfig::new(Version::V1, Some(FsPath::new(b"/s/")), vec![obfs4.clone()])
+    ///     .with_or_port("127.0.0.1:9001".parse::<std::net::SocketAddr>()?)
+    ///     .with_transport_args(&obfs4, &args);
+    /// let vars = server.to_env()?;
+    /// assert_eq!(vars.get(Var::ServerTransportOptions), Some(&b"obfs4:iat-mode=1"[..]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_transport_args(
+        mut self,
+        transport: &TransportName<'_>,
+        args: &pt_args::Args<'_>,
+    ) -> Self {
+        let mut opts = match self.options.take() {
+            Some(TransportOptions::KeyValue(o)) => o,
+            _ => pt_args::options::ServerTransportOptions::new(),
+        };
+        for (k, v) in args.iter() {
+            opts.push(transport.as_str(), k, v);
+        }
+        self.options = Some(TransportOptions::KeyValue(opts));
+        self
+    }
+
     /// The k=v options of `transport` (the `Options` goptlib hands each `Bindaddr`).
     pub fn transport_options(&self, transport: &str) -> Option<&pt_args::Args<'a>> {
         self.options.as_ref()?.key_value(transport)

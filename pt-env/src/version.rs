@@ -157,7 +157,6 @@ impl<'a> arbitrary::Arbitrary<'a> for Dialects {
 /// The negotiated version: the token exactly as the parent offered it (parents compare the
 /// string they get back) and the dialect it selects.
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Version<'a> {
     token: Cow<'a, str>,
     dialect: Dialect,
@@ -240,6 +239,28 @@ impl fmt::Display for Version<'_> {
 impl fmt::Debug for Version<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Version({:?}, {:?})", &*self.token, self.dialect)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Version<'_> {
+    /// The token.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.token)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Version<'_> {
+    /// A token this crate knows (its dialect follows from it).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let token = alloc::string::String::deserialize(d)?;
+        let dialect = Dialect::of_token(token.as_bytes())
+            .ok_or_else(|| serde::de::Error::custom("unknown PT version token"))?;
+        Ok(Version {
+            token: Cow::Owned(token),
+            dialect,
+        })
     }
 }
 

@@ -636,3 +636,76 @@ fn non_utf8_values() {
          expected [a-zA-Z_][a-zA-Z0-9_]*"
     );
 }
+
+// ---- The spec's own examples -----------------------------------------------------------------
+
+/// Every example of `pt-spec.txt` section 3.2 parses to what the text says, and builds back.
+#[test]
+fn spec_examples() {
+    let client_vars = [
+        (
+            "TOR_PT_MANAGED_TRANSPORT_VER",
+            "1,1a,2b,this_is_a_valid_ver",
+        ),
+        ("TOR_PT_STATE_LOCATION", "/var/lib/tor/pt_state/"),
+        ("TOR_PT_EXIT_ON_STDIN_CLOSE", "1"),
+        ("TOR_PT_OUTBOUND_BIND_ADDRESS_V4", "203.0.113.4"),
+        ("TOR_PT_OUTBOUND_BIND_ADDRESS_V6", "[2001:db8::4]"),
+        ("TOR_PT_CLIENT_TRANSPORTS", "obfs2,obfs3,obfs4"),
+        ("TOR_PT_PROXY", "socks5://tor:test1234@198.51.100.1:8000"),
+    ];
+    let c = client(&client_vars, &Config::STRICT);
+    assert_eq!(c.common.version.token(), "1");
+    assert_eq!(c.transports, ["obfs2", "obfs3", "obfs4"]);
+    let p = c.proxy.as_ref().unwrap();
+    assert_eq!(p.addr.to_string(), "198.51.100.1:8000");
+    assert_eq!(&*p.auth.as_ref().unwrap().user, b"tor");
+    for uri in ["socks4a://198.51.100.2:8001", "http://198.51.100.3:443"] {
+        let pairs = client_env(&[("TOR_PT_PROXY", uri)]);
+        let c = client(&pairs, &Config::STRICT);
+        assert_eq!(c.proxy.unwrap().to_uri().unwrap(), uri.as_bytes());
+    }
+
+    let server_vars = [
+        ("TOR_PT_MANAGED_TRANSPORT_VER", "1"),
+        ("TOR_PT_STATE_LOCATION", "/var/lib/tor/pt_state/"),
+        ("TOR_PT_SERVER_TRANSPORTS", "obfs3,scramblesuit"),
+        (
+            "TOR_PT_SERVER_TRANSPORT_OPTIONS",
+            "scramblesuit:key=banana;automata:rule=110;automata:depth=3",
+        ),
+        (
+            "TOR_PT_SERVER_BINDADDR",
+            "obfs3-198.51.100.1:1984,scramblesuit-127.0.0.1:4891",
+        ),
+        ("TOR_PT_ORPORT", "127.0.0.1:9001"),
+        ("TOR_PT_EXTENDED_SERVER_PORT", "127.0.0.1:4200"),
+        (
+            "TOR_PT_AUTH_COOKIE_FILE",
+            "/var/lib/tor/extended_orport_auth_cookie",
+        ),
+    ];
+    let s = server(&server_vars, &Config::DEFAULT);
+    assert_eq!(
+        s.transport_options("scramblesuit").unwrap().get("key"),
+        Some("banana")
+    );
+    let automata = s.transport_options("automata").unwrap();
+    assert_eq!(
+        (automata.get("rule"), automata.get("depth")),
+        (Some("110"), Some("3"))
+    );
+    assert_eq!(
+        s.bind_addr("obfs3"),
+        Some("198.51.100.1:1984".parse().unwrap())
+    );
+    assert_eq!(
+        s.bind_addr("scramblesuit"),
+        Some("127.0.0.1:4891".parse().unwrap())
+    );
+    assert_eq!(s.ext_or_port, Some("127.0.0.1:4200".parse().unwrap()));
+    let vars = s.to_env().unwrap();
+    let pairs: Vec<(&str, &[u8])> = vars.iter().collect();
+    let back = pt_env::parse(pairs.iter().map(|(n, v)| (*n, *v)), &Config::DEFAULT).unwrap();
+    assert_eq!(back, PtConfig::Server(s));
+}

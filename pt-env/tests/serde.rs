@@ -38,6 +38,20 @@ fn configs_round_trip_through_json() {
     assert_eq!(back, s);
 }
 
+/// A version is its token; a host name is checked.
+#[test]
+fn checked_forms() {
+    let v: pt_env::Version<'static> = serde_json::from_str(r#""2.1""#).unwrap();
+    assert_eq!(v.dialect(), pt_env::Dialect::Pt2);
+    assert_eq!(serde_json::to_string(&v).unwrap(), r#""2.1""#);
+    assert!(serde_json::from_str::<pt_env::Version<'static>>(r#""7""#).is_err());
+    let h: Host<'static> = serde_json::from_str(r#"{"Name":"example.com"}"#).unwrap();
+    assert_eq!(h, Host::Name("example.com".into()));
+    assert!(serde_json::from_str::<Host<'static>>(r#"{"Name":"exa mple"}"#).is_err());
+    let ip: Host<'static> = serde_json::from_str(r#"{"Ip":"::1"}"#).unwrap();
+    assert_eq!(ip, Host::Ip("::1".parse().unwrap()));
+}
+
 #[test]
 fn policy_from_json() {
     let c: Config =
