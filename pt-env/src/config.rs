@@ -26,7 +26,8 @@ pub struct Config {
     /// dispatcher require an IP literal; behaviours: `env-proxy-schemes-and-hosts`).
     pub proxy_host_names: bool,
     /// Accept an unbracketed IPv6 address in `<address>:<port>` values, the port after the last
-    /// colon, as goptlib does for tor before bug 7011 (behaviours: `env-address-grammar`).
+    /// colon, as goptlib does for tor before bug 7011 (behaviours: `env-address-grammar`). Not
+    /// in a proxy URI, where no reference takes it.
     pub legacy_ipv6: bool,
     /// Accept a relative `TOR_PT_STATE_LOCATION` in PT 1.0 to 2.1, where the spec says
     /// absolute; goptlib does not check (behaviours: `env-state-location`). PT 2.2 and later

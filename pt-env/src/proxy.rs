@@ -117,9 +117,11 @@ impl<'a> Proxy<'a> {
     }
 
     /// Parses a proxy URI by `config` ([`Config::proxy_host_names`]); every error is an
-    /// [`Error::Proxy`], a `PROXY-ERROR` line.
+    /// [`Error::Proxy`], a `PROXY-ERROR` line. An IPv6 host must be in brackets under every
+    /// policy: tor has always written it so here, and neither goptlib nor obfs4proxy takes
+    /// the unbracketed form in a URI.
     pub fn parse(uri: &'a [u8], config: &Config) -> Result<Proxy<'a>, Error> {
-        parse(uri, config.proxy_host_names, config.legacy_ipv6)
+        parse(uri, config.proxy_host_names, false)
     }
 
     /// Checks what the PT side checks: the SOCKS5 and SOCKS4a credential rules, and that a user
