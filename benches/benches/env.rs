@@ -7,7 +7,8 @@
 //! `cargo bench -p pt-benches --bench env`. The allocation profiler reports allocations per
 //! operation next to the times: the values borrow from the input, so a parse allocates only its
 //! lists (the client's transports: 1; the server's transports, option group and index, bind
-//! addresses, and the one unescaped copy of its escaped options: 5).
+//! addresses, and the one unescaped copy of its escaped options: 5), and a build one buffer
+//! (an argv two: the buffer and the argument ends).
 
 use std::hint::black_box;
 use std::path::Path;
@@ -185,11 +186,12 @@ mod build {
 
 /// The `<ip>:<port>` rule written twice on tor's addresses, with the same `core` address
 /// parsers: with nom combinators (a copy of pt-env's private `ip_port` in
-/// `pt-env/src/addr.rs`) and by hand. On the VM these benches were written on, the hand-written
-/// rule took 0.55x to 0.65x the time of the nom one, but swapping it into pt-env made whole
-/// environments (`parse::tor_server_env`, `parse::tor_server_multi_transport_env`) only 4 % to
-/// 7 % faster (best of 15 runs of 300 000 parses each, alternating the two builds), under the
-/// 20 % the project asks for before a grammar leaves nom. So pt-env keeps nom.
+/// `pt-env/src/addr.rs`) and by hand. On the 2-vCPU VM these benches were written on, the
+/// hand-written rule took 0.55x to 0.8x the time of the nom one (fastest samples, several
+/// runs; this VM is noisy), but swapping it into pt-env made whole environments
+/// (`parse::tor_server_env`, `parse::tor_server_multi_transport_env`) only 4 % to 7 % faster
+/// (best of 15 runs of 300 000 parses each, alternating the two builds), under the 20 % the
+/// project asks for before a grammar leaves nom. So pt-env keeps nom.
 mod nom_vs_hand {
     use super::*;
     use nom::branch::alt;

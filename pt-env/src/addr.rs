@@ -206,7 +206,7 @@ pub(crate) fn host_name(i: &[u8]) -> IResult<&[u8], &str> {
 /// legacy IPv6 and no host name; the fast path of [`parse_host_port`], whose slower path takes
 /// the legacy form and host names and says what is wrong.
 ///
-/// A hand-written version of this rule takes 0.55x to 0.65x the time of this one on tor's
+/// A hand-written version of this rule takes 0.55x to 0.8x the time of this one on tor's
 /// addresses (`benches/benches/env.rs` `nom_vs_hand`), but parsing tor's whole server
 /// environments only 4 % to 7 % less (`parse::tor_server_*`), under the 20 % that would justify
 /// leaving nom: an environment is read once per process.

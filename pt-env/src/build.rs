@@ -71,6 +71,21 @@ impl EnvVars {
         self.slots[var.index()] = Some((start, self.buf.len()));
     }
 
+    /// [`put_with`](Self::put_with) for a writer that may fail; returns the bytes written.
+    pub(crate) fn try_put_with(
+        &mut self,
+        var: Var,
+        write: impl FnOnce(&mut Vec<u8>) -> Result<(), crate::Error>,
+    ) -> Result<&[u8], crate::Error> {
+        let start = self.buf.len();
+        if let Err(e) = write(&mut self.buf) {
+            self.buf.truncate(start);
+            return Err(e);
+        }
+        self.slots[var.index()] = Some((start, self.buf.len()));
+        Ok(self.buf.get(start..).unwrap_or_default())
+    }
+
     pub(crate) fn with_capacity(n: usize) -> EnvVars {
         EnvVars {
             buf: Vec::with_capacity(n),

@@ -253,12 +253,16 @@ impl<'a> ServerConfig<'a> {
             None => {}
             Some(TransportOptions::KeyValue(o)) if o.is_empty() => {}
             Some(TransportOptions::KeyValue(o)) => {
-                let text = pt_args::options::to_vec(o).map_err(|error| Error::Encode {
-                    origin: Origin::Env(Var::ServerTransportOptions),
-                    error,
+                let text = out.try_put_with(Var::ServerTransportOptions, |b| {
+                    b.reserve(pt_args::options::encoded_len(o));
+                    pt_args::options::encode(o, b)
+                        .map(drop)
+                        .map_err(|error| Error::Encode {
+                            origin: Origin::Env(Var::ServerTransportOptions),
+                            error,
+                        })
                 })?;
-                check_not_json(dialect, &text)?;
-                out.put(Var::ServerTransportOptions, &text);
+                check_not_json(dialect, text)?;
             }
             Some(TransportOptions::Json(j)) if dialect >= Dialect::Pt2 => {
                 out.put(Var::ServerTransportOptions, j.as_str().as_bytes());
