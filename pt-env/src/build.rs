@@ -95,12 +95,13 @@ impl EnvVars {
 }
 
 impl fmt::Debug for EnvVars {
+    /// The variables; a proxy URI's credentials are not shown.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map()
-            .entries(
-                self.iter()
-                    .map(|(n, v)| (n, alloc::format!("{}", v.escape_ascii()))),
-            )
+            .entries(Var::ALL.into_iter().filter_map(|v| {
+                self.get(v)
+                    .map(|x| (v.name(), crate::env::Shown(x, v == Var::Proxy)))
+            }))
             .finish()
     }
 }

@@ -68,7 +68,7 @@ impl<'a, N: AsRef<[u8]>, V: AsRef<[u8]>> Pair<'a> for &'a (N, V) {
 /// assert_eq!(client.transports, ["obfs4", "snowflake"]);
 /// # Ok::<(), pt_env::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Env<'a> {
     vars: [Option<&'a [u8]>; VAR_COUNT],
     flags: [Option<&'a [u8]>; FLAG_COUNT],
@@ -222,6 +222,44 @@ impl<'a> Env<'a> {
     pub fn parse(&self, config: &Config) -> Result<PtConfig<'a>, Error> {
         let version = self.negotiate(config)?;
         self.config(version, config)
+    }
+}
+
+/// A value for `Debug`: escaped, and a proxy URI with credentials (an `@`) hidden.
+pub(crate) struct Shown<'v>(pub(crate) &'v [u8], pub(crate) bool);
+
+impl core::fmt::Debug for Shown<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        if self.1 && self.0.contains(&b'@') {
+            return f.write_str("\"<a proxy URI with credentials>\"");
+        }
+        write!(f, "\"{}\"", self.0.escape_ascii())
+    }
+}
+
+impl core::fmt::Debug for Env<'_> {
+    /// The variables and flags that are set; a proxy URI's credentials are not shown.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let vars = Var::ALL
+            .into_iter()
+            .filter_map(|v| self.var(v).map(|x| (v.name(), Shown(x, v == Var::Proxy))));
+        let flags = crate::argv::Flag::ALL.into_iter().filter_map(|fl| {
+            self.flag(fl)
+                .map(|x| (fl.name(), Shown(x, fl == Flag::Proxy)))
+        });
+        f.debug_map()
+            .entries(vars)
+            .entries(flags)
+            .entries(
+                self.extra
+                    .iter()
+                    .map(|(n, v)| (Shown(n, false), Shown(v, false))),
+            )
+            .finish()?;
+        if !self.positional.is_empty() {
+            write!(f, " + {} positional arguments", self.positional.len())?;
+        }
+        Ok(())
     }
 }
 

@@ -318,7 +318,7 @@ fn proxy_error_lines() {
     }
 }
 
-/// `Debug` never shows the password.
+/// `Debug` never shows the password: not a `Proxy`'s, an `Env`'s or an `EnvVars`'.
 #[test]
 fn debug_hides_the_password() {
     let p = Proxy::parse(b"socks5://alice:hunter2@127.0.0.1:1080", &Config::DEFAULT).unwrap();
