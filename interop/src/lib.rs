@@ -3,7 +3,7 @@
 //!
 //! The codec crates do no I/O; this crate shows the few lines it takes to drive them over a
 //! `std::net::TcpStream`, and is what the tests in `tests/` run against the real programs.
-//! The interop tests are `#[ignore]`d so that `cargo test` on a machine without the peers says
+//! The interop tests are marked ignored (with the reason) so that `cargo test` on a machine without the peers says
 //! so in its summary; `.ci/run` installs tor, obfs4proxy and curl and runs them with
 //! `cargo test -p pt-interop -- --ignored`, where a missing peer is a failure.
 
