@@ -11,7 +11,7 @@
 //! (an argv two: the buffer and the argument ends).
 
 use std::hint::black_box;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use divan::Bencher;
@@ -30,7 +30,12 @@ struct Inputs {
 
 /// The `NAME=value` lines of `testdata/<rel>` (benches run from the crate's folder).
 fn dump(rel: &str) -> Pairs {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+    // The crate folder cargo names when it runs the bench (else the one at build time).
+    let path = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(
+            || Path::new(env!("CARGO_MANIFEST_DIR")).into(),
+            PathBuf::from,
+        )
         .join("../testdata")
         .join(rel);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

@@ -20,11 +20,19 @@ stun:stun.voipgate.com:3478,stun:stun.mixvoip.com:3478,stun:stun.nextcloud.com:3
 stun:stun.bethesda.net:3478,stun:stun.nextcloud.com:443 utls-imitate=hellorandomizedalpn";
 
 /// The repository's `testdata/` folder (recorded transcripts; see `testdata/README.md`).
-pub(crate) const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata");
+///
+/// Found from the crate folder cargo names when it *runs* the test, so that a test binary that
+/// cargo reuses from another checkout sharing the target folder (as `.ci/run`'s fresh-clone step
+/// does) reads this checkout's files; the folder at build time is the fallback.
+pub(crate) fn fixtures_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+        .join("../testdata")
+}
 
-/// The path of a fixture file, relative to [`FIXTURES`].
+/// The path of a fixture file, relative to [`fixtures_dir`].
 pub(crate) fn fixture_path(rel: &str) -> PathBuf {
-    PathBuf::from(FIXTURES).join(rel)
+    fixtures_dir().join(rel)
 }
 
 /// Reads a fixture file. A missing file fails the test loudly: these tests never skip.

@@ -5,7 +5,14 @@ use pt_env::{ClientConfig, Config, Env, Error, PtConfig, ServerConfig};
 
 /// The repository's `testdata/` folder (recorded environments; see `testdata/README.md`).
 pub fn testdata() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata")
+    // The crate folder cargo names when it runs the test, so that a binary reused from another
+    // checkout sharing the target folder (`.ci/run`'s fresh clone) reads this checkout's files.
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(
+            || std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+            std::path::PathBuf::from,
+        )
+        .join("../testdata")
 }
 
 /// The bytes of `testdata/<rel>`; a missing file fails the test.

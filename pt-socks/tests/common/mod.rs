@@ -16,7 +16,14 @@ pub fn hex(s: &str) -> Vec<u8> {
 
 /// The repository's `testdata/` folder (recorded transcripts; see `testdata/README.md`).
 pub fn fixtures() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata")
+    // The crate folder cargo names when it runs the test, so that a binary reused from another
+    // checkout sharing the target folder (`.ci/run`'s fresh clone) reads this checkout's files.
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(
+            || std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+            std::path::PathBuf::from,
+        )
+        .join("../testdata")
 }
 
 /// What a scripted server run saw and wrote.
