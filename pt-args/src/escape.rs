@@ -22,19 +22,29 @@ const SHORT: usize = 16;
 
 impl ByteSet {
     pub(crate) const fn of(bytes: &[u8]) -> ByteSet {
+        ByteSet::of_all(&[bytes])
+    }
+
+    /// Every byte of every part.
+    pub(crate) const fn of_all(parts: &[&[u8]]) -> ByteSet {
         let mut table = [false; 256];
         let mut needle = [0u8; 3];
         let mut n = 0;
-        let mut i = 0;
-        while i < bytes.len() {
-            if !table[bytes[i] as usize] {
-                table[bytes[i] as usize] = true;
-                if n < 3 {
-                    needle[n] = bytes[i];
+        let mut p = 0;
+        while p < parts.len() {
+            let mut i = 0;
+            while i < parts[p].len() {
+                let b = parts[p][i];
+                if !table[b as usize] {
+                    table[b as usize] = true;
+                    if n < 3 {
+                        needle[n] = b;
+                    }
+                    n += 1;
                 }
-                n += 1;
+                i += 1;
             }
-            i += 1;
+            p += 1;
         }
         ByteSet {
             table,
@@ -71,6 +81,23 @@ impl ByteSet {
         }
         count
     }
+
+    /// The offsets of the bytes of `hay` in the set, in order: one `memchr2`/`memchr3` pass
+    /// (SIMD where the target has it) when the set has two or three bytes, else a table lookup
+    /// per byte.
+    #[inline]
+    pub(crate) fn iter_in<'h>(&'h self, hay: &'h [u8]) -> Hits<'h> {
+        let [a, b, c] = self.needle;
+        match self.n {
+            2 => Hits::Two(memchr::memchr2_iter(a, b, hay)),
+            3 => Hits::Three(memchr::memchr3_iter(a, b, c, hay)),
+            _ => Hits::Table {
+                hay,
+                pos: 0,
+                set: self,
+            },
+        }
+    }
 }
 
 /// Which bytes may follow a backslash.
@@ -90,71 +117,7 @@ pub(crate) struct Field {
     pub(crate) escaped: bool,
 }
 
-/// The bytes a flavour's parser must stop at (its separators, `=`, `:` where it has prefixes,
-/// and the backslash), found with one `memchr2`/`memchr3` pass (SIMD where the target has it)
-/// when there are at most three, else with a table lookup per byte.
-#[derive(Clone, Copy)]
-pub(crate) struct Specials {
-    set: ByteSet,
-    needle: [u8; 3],
-    /// How many of `needle` are used, or 0 for the table.
-    n: u8,
-}
-
-impl Specials {
-    /// The backslash and every byte of `parts`.
-    pub(crate) const fn of(parts: &[&[u8]]) -> Specials {
-        let mut table = [false; 256];
-        table[b'\\' as usize] = true;
-        let mut p = 0;
-        while p < parts.len() {
-            let mut i = 0;
-            while i < parts[p].len() {
-                table[parts[p][i] as usize] = true;
-                i += 1;
-            }
-            p += 1;
-        }
-        let mut needle = [b'\\'; 3];
-        let mut n = 0;
-        let mut b = 0;
-        while b < 256 {
-            if table[b] {
-                if n < 3 {
-                    needle[n] = b as u8;
-                }
-                n += 1;
-            }
-            b += 1;
-        }
-        Specials {
-            set: ByteSet {
-                table,
-                needle,
-                n: if n <= 3 { n as u8 } else { 0 },
-            },
-            needle,
-            n: if n <= 3 { n as u8 } else { 0 },
-        }
-    }
-
-    /// The offsets of the special bytes of `hay`, in order.
-    #[inline]
-    pub(crate) fn iter<'h>(&'h self, hay: &'h [u8]) -> Hits<'h> {
-        let [a, b, c] = self.needle;
-        match self.n {
-            2 => Hits::Two(memchr::memchr2_iter(a, b, hay)),
-            3 => Hits::Three(memchr::memchr3_iter(a, b, c, hay)),
-            _ => Hits::Table {
-                hay,
-                pos: 0,
-                set: &self.set,
-            },
-        }
-    }
-}
-
-/// The iterator of [`Specials::iter`].
+/// The iterator of [`ByteSet::iter_in`].
 pub(crate) enum Hits<'h> {
     Two(memchr::Memchr2<'h>),
     Three(memchr::Memchr3<'h>),

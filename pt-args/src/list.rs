@@ -7,7 +7,7 @@
 //! between special bytes are never looked at one by one.
 
 use crate::Error;
-use crate::escape::{ByteSet, Escapes, Field, Specials};
+use crate::escape::{ByteSet, Escapes, Field};
 
 /// A flavour's grammar, as byte classes.
 pub(crate) struct Grammar {
@@ -17,8 +17,8 @@ pub(crate) struct Grammar {
     prefix: bool,
     /// Bytes a value may not hold unescaped (the strict policies' `=` or `:`).
     value_refused: ByteSet,
-    /// Every byte the state machine reacts to.
-    specials: Specials,
+    /// Every byte the state machine reacts to (the backslash included).
+    specials: ByteSet,
     /// Which bytes a backslash may escape.
     escapes: Escapes,
 }
@@ -37,7 +37,7 @@ impl Grammar {
             seps: ByteSet::of(seps),
             prefix,
             value_refused: ByteSet::of(value_refused),
-            specials: Specials::of(&[seps, b"=", colon, value_refused]),
+            specials: ByteSet::of_all(&[b"\\", seps, b"=", colon, value_refused]),
             escapes,
         }
     }
@@ -82,7 +82,7 @@ pub(crate) fn parse_items(
     };
     // Hits below `skip` are bytes escaped by a backslash.
     let mut skip = 0;
-    let mut hits = g.specials.iter(b);
+    let mut hits = g.specials.iter_in(b);
     loop {
         let Some(i) = hits.by_ref().find(|&i| i >= skip) else {
             return match state {
