@@ -22,8 +22,8 @@
 //!   offered.
 //!
 //! The grammars (version list, `<address>:<port>`, the proxy URI, the bind-address list,
-//! transport lists, argv flags) are small nom parsers, one per rule, next to the spec text
-//! they implement; [`pt_args`] reads `TOR_PT_SERVER_TRANSPORT_OPTIONS`.
+//! argv flags) are small nom parsers, one per rule, next to the spec text they implement;
+//! [`pt_args`] checks transport names and reads `TOR_PT_SERVER_TRANSPORT_OPTIONS`.
 //!
 //! # Example: a PT's first lines
 //!

@@ -7,25 +7,14 @@
 
 use alloc::vec::Vec;
 
-use nom::bytes::complete::{take_while, take_while_m_n};
-use nom::combinator::{all_consuming, recognize};
-use nom::{IResult, Parser};
 use pt_args::TransportName;
 
 use crate::error::Echo;
 use crate::util::items;
 use crate::{Error, Origin};
 
-/// `name = (ALPHA / "_") *(ALPHA / DIGIT / "_")`
-fn transport_name(i: &[u8]) -> IResult<&[u8], &[u8]> {
-    recognize((
-        take_while_m_n(1, 1, |b: u8| b.is_ascii_alphabetic() || b == b'_'),
-        take_while(|b: u8| b.is_ascii_alphanumeric() || b == b'_'),
-    ))
-    .parse(i)
-}
-
-/// One name at `at` in the value of `origin`.
+/// One name at `at` in the value of `origin`: `name = (ALPHA / "_") *(ALPHA / DIGIT / "_")`,
+/// checked by pt-args' rule for transport names ([`pt_args::name::validate`]).
 pub(crate) fn parse_name(
     origin: Origin,
     item: &[u8],
@@ -36,9 +25,8 @@ pub(crate) fn parse_name(
         offset: at + offset,
         name: Echo::new(item),
     };
-    if let Err(e) = all_consuming(transport_name).parse(item) {
-        return Err(bad(crate::util::offset_of(item, &e)));
-    }
+    pt_args::name::validate(item).map_err(|e| bad(e.offset().unwrap_or(0)))?;
+    // A valid name is ASCII, so neither of these fails.
     let text = core::str::from_utf8(item).map_err(|_| bad(0))?;
     TransportName::new(text).map_err(|_| bad(0))
 }

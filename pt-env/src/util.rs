@@ -35,14 +35,6 @@ pub(crate) fn text(origin: Origin, value: &[u8]) -> Result<&str, Error> {
     })
 }
 
-/// The offset in `input` where a nom parser of `input` failed.
-pub(crate) fn offset_of(input: &[u8], err: &nom::Err<nom::error::Error<&[u8]>>) -> usize {
-    match err {
-        nom::Err::Error(e) | nom::Err::Failure(e) => input.len().saturating_sub(e.input.len()),
-        nom::Err::Incomplete(_) => input.len(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::items;
