@@ -14,7 +14,9 @@ compile_error!("pt-extorport needs the `alloc` feature (enabled by the default `
 // Referenced so that the no_std proof in .ci/ loads every dependency of this crate.
 use bytes as _;
 use hmac as _;
+use pt_args as _;
 use pt_env as _;
 use sha2 as _;
 use subtle as _;
 use thiserror as _;
+use zeroize as _;

@@ -14,6 +14,7 @@ compile_error!("pt-ipc needs the `alloc` feature (enabled by the default `std` f
 // Referenced so that the no_std proof in .ci/ loads every dependency of this crate.
 use bytes as _;
 use memchr as _;
+use nom as _;
 use pt_args as _;
 use pt_env as _;
 use thiserror as _;

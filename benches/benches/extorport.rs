@@ -1,0 +1,4 @@
+//! Placeholder: filled in by the extorport work.
+fn main() {
+    divan::main();
+}

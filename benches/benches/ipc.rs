@@ -1,0 +1,4 @@
+//! Placeholder: filled in by the ipc work.
+fn main() {
+    divan::main();
+}
