@@ -1,22 +1,199 @@
-//! The Extended ORPort protocol between a server Pluggable Transport and its parent.
+//! The Extended ORPort between a server Pluggable Transport and tor, Sans-IO: the auth cookie
+//! file, SAFE_COOKIE authentication on both sides, and the command codec.
 //!
-//! **Status: not yet implemented.** This crate is reserved in the pt-codecs workspace so that the
-//! dependency graph, the feature set and the `no_std` proof are in place from the start. It will
-//! hold the auth cookie file format, SAFE_COOKIE authentication as Sans-IO client and server
-//! machines (nonces come from the caller), and the command codec (`USERADDR`, `TRANSPORT`,
-//! `DONE`, `OKAY`, `DENY`, ...).
+//! A server PT tells tor which address its client came from and which transport carried it by
+//! connecting to tor's Extended ORPort (`TOR_PT_EXTENDED_SERVER_PORT`) instead of the plain
+//! ORPort, proving it can read tor's cookie file (`TOR_PT_AUTH_COOKIE_FILE`), and sending
+//! USERADDR, TRANSPORT and DONE (`ext-orport-spec.txt`). This crate does both ends with no I/O,
+//! no RNG, no allocation, in `#![no_std]` + `alloc`:
+//!
+//! - [`Cookie`]: the 64-byte cookie file, read and written; [`AuthKey`]: HMAC-SHA256 keyed
+//!   with the cookie once, computing and checking (in constant time) both SAFE_COOKIE hashes.
+//! - [`client::Handshake`]: the PT side. [`server::Handshake`]: tor's side, for a tor-like
+//!   parent or a test harness. Nonces come from the caller.
+//! - [`Command`]: the `CMD | BODYLEN | BODY` framing, parsed incrementally from a borrowed
+//!   slice and encoded into any [`bytes::BufMut`]; [`command::parse_useraddr`] and
+//!   [`command::check_transport`] read USERADDR and TRANSPORT bodies as tor does.
+//!
+//! # Sending what `out` holds
+//!
+//! Both machines are driven the way `pt_socks::server::Handshake` is: pass the bytes you have,
+//! get back how many were consumed and one event; whatever must be sent is written into your
+//! `out` buffer, including the reply to a message the machine fails (tor's `00` status for a
+//! wrong client hash, DENY) before the error is returned. So the one rule of a driver is:
+//!
+//! **after every call to `advance` or `decide`, send whatever `out` holds, whatever the call
+//! returned, and only then act on the result** (relay on `Done`, close on an error).
+//!
+//! "Need more bytes" is never an error, an incomplete message is re-checked in O(1) (the
+//! machine remembers how many bytes it needs), and bytes after the handshake stay yours.
+//!
+//! # Example: both sides over in-memory buffers
+//!
+//! ```
+//! use pt_extorport::{Cookie, client, server};
+//!
+//! // tor writes the cookie file from 32 random bytes; the PT reads it.
+//! let file = Cookie::new([0x11; 32]).to_file();
+//! let key = Cookie::from_file(&file[..])?.key();
+//!
+//! let mut pt = client::Handshake::new(&key, [0x22; 32]) // the client nonce: random bytes
+//!     .with_useraddr("198.51.100.7:50000".parse().unwrap())
+//!     .with_transport("obfs4")?;
+//! let mut tor = server::Handshake::new(&key, [0x33; 32]); // the server nonce
+//!
+//! let (mut pt_in, mut tor_in) = (Vec::new(), Vec::new()); // what each side received
+//! let mut seen = Vec::new();
+//! loop {
+//!     // tor's turn: the first call sends `01 00`.
+//!     let p = tor.advance(&tor_in, &mut pt_in)?; // `pt_in` stands for the socket
+//!     tor_in.drain(..p.consumed);
+//!     match p.event {
+//!         server::Event::Decide { .. } => tor.decide(true, &mut pt_in)?, // OKAY
+//!         server::Event::NeedInput => {}
+//!         server::Event::Done => break,
+//!         other => { seen.push(format!("{other:?}")); continue; }
+//!     }
+//!     // The PT's turn.
+//!     let p = pt.advance(&pt_in, &mut tor_in)?;
+//!     pt_in.drain(..p.consumed);
+//! }
+//! assert_eq!(pt.advance(&pt_in, &mut tor_in)?.event, client::Event::Done);
+//! assert_eq!(seen, ["UserAddr(198.51.100.7:50000)", "Transport(\"obfs4\")"]);
+//! # Ok::<(), pt_extorport::Error>(())
+//! ```
+//!
+//! # Where the references disagree
+//!
+//! For what tor, goptlib, obfs4proxy and the spec each do, with sources and the tests that pin
+//! our choice, see `docs/behaviours.md` in the repository (the code cites rows as
+//! (behaviours: `row-id`)).
+//!
+//! - **USERADDR without a port, or with port 0.** The spec knows only `IP:port`; tor accepts a
+//!   missing port as port 0 (with a warning) but refuses an explicit `:0`; goptlib's tests send
+//!   `0.0.0.0:0`. The server machine reads bodies exactly as tor does (behaviours:
+//!   `extorport-useraddr-grammar`); the client machine writes the spec's `IP:port` form.
+//! - **TRANSPORT.** Any C identifier of any length, not checked against the configured
+//!   transports; a second TRANSPORT replaces the first, as in tor (behaviours:
+//!   `extorport-transport-name`).
+//! - **Data after DONE.** tor closes when more bytes follow DONE; the PT-side machine reports
+//!   `Done` only after OKAY, and the tor-side machine hands such bytes back (behaviours:
+//!   `extorport-no-data-before-okay`).
+//! - **Replies other than OKAY.** goptlib fails on anything but OKAY; the spec says unknown
+//!   codes MUST be ignored, so the PT-side machine skips them and fails on DENY and on the
+//!   codes only a PT sends (behaviours: `extorport-client-reply`).
+//! - **Cookie file.** Exactly 64 bytes, header compared in constant time; empty, short, long
+//!   and wrong-header files are four errors, as in goptlib (behaviours:
+//!   `extorport-cookie-file`).
+//!
+//! # Features
+//!
+//! - `std` (default): nothing more than `alloc` today (`core::error::Error` is implemented
+//!   either way).
+//! - `alloc`: required.
+//! - `serde`: `Serialize`/`Deserialize` on [`ErrorKind`].
+//! - `arbitrary`: `Arbitrary` on [`Command`], generating only valid commands, so that
+//!   `parse(encode(x)) == x` is a fuzzable property. Implies `std`.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(not(feature = "alloc"))]
 compile_error!("pt-extorport needs the `alloc` feature (enabled by the default `std` feature)");
 
-// Referenced so that the no_std proof in .ci/ loads every dependency of this crate.
-use bytes as _;
-use hmac as _;
-use pt_args as _;
-use pt_env as _;
-use sha2 as _;
-use subtle as _;
-use thiserror as _;
-use zeroize as _;
+extern crate alloc;
+
+pub mod client;
+pub mod command;
+mod cookie;
+mod error;
+pub mod server;
+
+pub use command::Command;
+pub use cookie::{AuthKey, Cookie};
+pub use error::{Error, ErrorKind};
+
+use bytes::BufMut;
+
+/// Length of the cookie (`ext-orport-spec.txt` section 2.1.2).
+pub const COOKIE_LEN: usize = 32;
+/// The header of the cookie file: `! Extended ORPort Auth Cookie !` and a line feed.
+pub const COOKIE_FILE_HEADER: &[u8; 32] = b"! Extended ORPort Auth Cookie !\n";
+/// Length of the cookie file: the header, then the cookie.
+pub const COOKIE_FILE_LEN: usize = 64;
+/// Length of the client and server nonces.
+pub const NONCE_LEN: usize = 32;
+/// Length of ServerHash and ClientHash (HMAC-SHA256).
+pub const HASH_LEN: usize = 32;
+/// The SAFE_COOKIE auth type, the only one defined (section 2.1.1).
+pub const AUTH_TYPE_SAFE_COOKIE: u8 = 1;
+/// The most bytes of auth-type list the PT side reads before it gives up on the `00` that
+/// ends it (goptlib's limit).
+pub const MAX_AUTH_TYPES: usize = 256;
+/// The HMAC message prefix of ServerHash (section 2.1.3).
+pub const SERVER_HASH_CONST: &[u8] = b"ExtORPort authentication server-to-client hash";
+/// The HMAC message prefix of ClientHash (section 2.1.3).
+pub const CLIENT_HASH_CONST: &[u8] = b"ExtORPort authentication client-to-server hash";
+
+/// The result of parsing a message from the start of a slice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Parsed<T> {
+    /// The message is complete.
+    Complete {
+        /// The message.
+        value: T,
+        /// How many bytes it took; what follows belongs to the next message.
+        len: usize,
+    },
+    /// The slice is a strict prefix of a message (never an error).
+    Incomplete {
+        /// At least this many more bytes are needed (>= 1); the exact number once the length
+        /// field has arrived.
+        needed: usize,
+    },
+}
+
+impl<T> Parsed<T> {
+    /// The message, if complete.
+    pub fn complete(self) -> Option<T> {
+        match self {
+            Parsed::Complete { value, .. } => Some(value),
+            Parsed::Incomplete { .. } => None,
+        }
+    }
+
+    /// Whether more bytes are needed.
+    pub fn is_incomplete(&self) -> bool {
+        matches!(self, Parsed::Incomplete { .. })
+    }
+
+    /// `Incomplete` given the total length needed and the length present.
+    pub(crate) fn need(total: usize, have: usize) -> Self {
+        Parsed::Incomplete {
+            needed: total.saturating_sub(have).max(1),
+        }
+    }
+}
+
+/// What one call of a machine's `advance` did.
+///
+/// Send what the call wrote into the output buffer before acting on the event (see
+/// [Sending what `out` holds](crate#sending-what-out-holds)).
+#[must_use = "send what `advance` wrote into `out`, drop `consumed` bytes, and handle `event`"]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Progress<E> {
+    /// How many bytes at the start of the input were consumed: drop them before the next call.
+    /// With a `Done` event, the bytes after them are OR-protocol data.
+    pub consumed: usize,
+    /// What the caller must do next.
+    pub event: E,
+}
+
+/// Fails with [`Error::BufferTooSmall`] unless `buf` has room for `needed` more bytes.
+pub(crate) fn check_room(buf: &impl BufMut, needed: usize) -> Result<(), Error> {
+    let available = buf.remaining_mut();
+    if available < needed {
+        Err(Error::BufferTooSmall { needed, available })
+    } else {
+        Ok(())
+    }
+}

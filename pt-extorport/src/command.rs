@@ -1,0 +1,392 @@
+//! The command codec: `CMD (2 bytes) | BODYLEN (2 bytes) | BODY`, both numbers big-endian
+//! (`ext-orport-spec.txt` section 3.1), and the USERADDR and TRANSPORT bodies.
+//!
+//! ```
+//! use pt_extorport::{Command, Parsed};
+//!
+//! let wire = b"\x00\x02\x00\x05obfs4\x00\x00\x00\x00";
+//! let Parsed::Complete { value, len } = Command::parse(wire) else { panic!() };
+//! assert_eq!(value, Command::Transport(b"obfs4"));
+//! assert_eq!(Command::parse(&wire[len..]), Parsed::Complete { value: Command::Done, len: 4 });
+//! assert!(Command::parse(&wire[..8]).is_incomplete());
+//!
+//! let mut out = Vec::new();
+//! Command::Transport(b"obfs4").encode(&mut out)?;
+//! assert_eq!(out, wire[..9]);
+//! # Ok::<(), pt_extorport::Error>(())
+//! ```
+
+use bytes::BufMut;
+use core::fmt::Write as _;
+use core::net::{IpAddr, Ipv6Addr, SocketAddr};
+
+use nom::branch::alt;
+use nom::bytes::complete::{tag, take_while};
+use nom::character::complete::digit1;
+use nom::combinator::{all_consuming, opt};
+use nom::sequence::{delimited, preceded};
+use nom::{IResult, Parser};
+
+use crate::{Error, Parsed, check_room};
+
+/// DONE (PT to tor): no more commands; tor answers OKAY or DENY.
+pub const DONE: u16 = 0x0000;
+/// USERADDR (PT to tor): the client's address, `1.2.3.4:5678` or `[1:2::3:4]:5678`.
+pub const USERADDR: u16 = 0x0001;
+/// TRANSPORT (PT to tor): the transport's name, a C identifier.
+pub const TRANSPORT: u16 = 0x0002;
+/// OKAY (tor to PT): go ahead with the OR protocol.
+pub const OKAY: u16 = 0x1000;
+/// DENY (tor to PT): the connection is refused.
+pub const DENY: u16 = 0x1001;
+/// CONTROL (tor to PT): reserved by the spec, sent by no implementation.
+pub const CONTROL: u16 = 0x1002;
+
+/// The length of a command header (code and body length).
+pub const HEADER_LEN: usize = 4;
+/// The longest body a command can carry (its length field is 16 bits).
+pub const MAX_BODY_LEN: usize = u16::MAX as usize;
+/// The longest command on the wire.
+pub const MAX_COMMAND_LEN: usize = HEADER_LEN + MAX_BODY_LEN;
+/// The longest USERADDR body this crate writes: `[` + 39 address characters + `]:65535`.
+pub const MAX_USERADDR_LEN: usize = 47;
+
+/// OKAY on the wire.
+pub(crate) const OKAY_BYTES: [u8; 4] = [0x10, 0x00, 0, 0];
+/// DENY on the wire.
+pub(crate) const DENY_BYTES: [u8; 4] = [0x10, 0x01, 0, 0];
+/// DONE on the wire.
+pub(crate) const DONE_BYTES: [u8; 4] = [0, 0, 0, 0];
+
+/// One ExtORPort command, borrowed from the input.
+///
+/// DONE, OKAY and DENY carry no body; one received with a body is read as the command and the
+/// body skipped, as tor (DONE) and goptlib (OKAY) do. [`Command::Unknown`] holds every other
+/// code: the spec says parties MUST ignore them (section 3.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Command<'a> {
+    /// `0x0000`: no more commands.
+    Done,
+    /// `0x0001`: the client's address as text (not checked here: see [`parse_useraddr`]).
+    UserAddr(&'a [u8]),
+    /// `0x0002`: the transport's name (not checked here: see [`check_transport`]).
+    Transport(&'a [u8]),
+    /// `0x1000`: tor accepts the connection.
+    Okay,
+    /// `0x1001`: tor refuses the connection.
+    Deny,
+    /// `0x1002`: reserved.
+    Control(&'a [u8]),
+    /// Any other code.
+    Unknown {
+        /// The command code (never one of the six above).
+        code: u16,
+        /// The body.
+        body: &'a [u8],
+    },
+}
+
+impl<'a> Command<'a> {
+    /// The command with this code and body (a body on DONE, OKAY or DENY is dropped).
+    pub fn from_parts(code: u16, body: &'a [u8]) -> Self {
+        match code {
+            DONE => Command::Done,
+            USERADDR => Command::UserAddr(body),
+            TRANSPORT => Command::Transport(body),
+            OKAY => Command::Okay,
+            DENY => Command::Deny,
+            CONTROL => Command::Control(body),
+            code => Command::Unknown { code, body },
+        }
+    }
+
+    /// The command code.
+    pub fn code(&self) -> u16 {
+        match self {
+            Command::Done => DONE,
+            Command::UserAddr(_) => USERADDR,
+            Command::Transport(_) => TRANSPORT,
+            Command::Okay => OKAY,
+            Command::Deny => DENY,
+            Command::Control(_) => CONTROL,
+            Command::Unknown { code, .. } => *code,
+        }
+    }
+
+    /// The body (empty for DONE, OKAY and DENY).
+    pub fn body(&self) -> &'a [u8] {
+        match self {
+            Command::UserAddr(b) | Command::Transport(b) | Command::Control(b) => b,
+            Command::Unknown { body, .. } => body,
+            Command::Done | Command::Okay | Command::Deny => &[],
+        }
+    }
+
+    /// Parses one command from the start of `input`; the bytes after it are not looked at
+    /// (goptlib's `pt_test.go` `TestExtOrPortRecvCommand` vectors). A strict prefix of a
+    /// command is [`Parsed::Incomplete`] with the exact number of bytes missing once the
+    /// header has arrived. There is no invalid command: every code and length is framing.
+    #[inline]
+    pub fn parse(input: &'a [u8]) -> Parsed<Command<'a>> {
+        let Some(&[c0, c1, l0, l1]) = input.get(..HEADER_LEN) else {
+            return Parsed::need(HEADER_LEN, input.len());
+        };
+        let total = HEADER_LEN + usize::from(u16::from_be_bytes([l0, l1]));
+        match input.get(HEADER_LEN..total) {
+            Some(body) => Parsed::Complete {
+                value: Command::from_parts(u16::from_be_bytes([c0, c1]), body),
+                len: total,
+            },
+            None => Parsed::need(total, input.len()),
+        }
+    }
+
+    /// The number of bytes [`encode`](Self::encode) writes.
+    pub fn encoded_len(&self) -> usize {
+        HEADER_LEN + self.body().len()
+    }
+
+    /// Writes the command into `out` and returns the bytes written.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::BodyTooLong`] for a body over [`MAX_BODY_LEN`] bytes (tor and goptlib refuse
+    /// it too), [`Error::BufferTooSmall`] when `out` lacks room; either way nothing is written.
+    pub fn encode<B: BufMut>(&self, out: &mut B) -> Result<usize, Error> {
+        encode_raw(self.code(), self.body(), out)
+    }
+}
+
+/// Writes a command with any code and body (a DONE with a body, for a test) into `out`.
+///
+/// # Errors
+///
+/// As [`Command::encode`].
+pub fn encode_raw<B: BufMut>(code: u16, body: &[u8], out: &mut B) -> Result<usize, Error> {
+    let Ok(len) = u16::try_from(body.len()) else {
+        return Err(Error::BodyTooLong { len: body.len() });
+    };
+    check_room(out, HEADER_LEN + body.len())?;
+    out.put_u16(code);
+    out.put_u16(len);
+    out.put_slice(body);
+    Ok(HEADER_LEN + body.len())
+}
+
+#[cfg(feature = "arbitrary")]
+impl<'a> arbitrary::Arbitrary<'a> for Command<'a> {
+    /// Only valid commands: bodies of at most [`MAX_BODY_LEN`] bytes, and an `Unknown` code is
+    /// never one of the six known ones, so that `parse(encode(x)) == x`.
+    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+        let body = |u: &mut arbitrary::Unstructured<'a>| -> arbitrary::Result<&'a [u8]> {
+            let len = u.int_in_range(0..=MAX_BODY_LEN.min(u.len()))?;
+            u.bytes(len)
+        };
+        Ok(match u.int_in_range(0..=6u8)? {
+            0 => Command::Done,
+            1 => Command::UserAddr(body(u)?),
+            2 => Command::Transport(body(u)?),
+            3 => Command::Okay,
+            4 => Command::Deny,
+            5 => Command::Control(body(u)?),
+            _ => {
+                let code = match u16::arbitrary(u)? {
+                    c @ (DONE | USERADDR | TRANSPORT | OKAY | DENY | CONTROL) => c | 0x0100,
+                    c => c,
+                };
+                Command::Unknown {
+                    code,
+                    body: body(u)?,
+                }
+            }
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// USERADDR
+
+/// Reads a USERADDR body the way tor does (`ext_orport.c`
+/// `connection_ext_or_handle_cmd_useraddr`, which calls `tor_addr_port_split` and
+/// `tor_addr_parse`; behaviours: `extorport-useraddr-grammar`):
+///
+/// 1. a NUL byte anywhere fails ([`Error::UserAddrNul`]);
+/// 2. a body that is a whole IPv6 literal, bracketed or not, is that address with port 0
+///    (`[::1]`, `::1`, and `2001:db8::1:443`, which is one address);
+/// 3. otherwise the body splits at its last `:` into an IP literal (IPv4, or IPv6 with or
+///    without brackets: `1:2:3:4:5:6:7:8:80` is port 80) and a port read as C's `strtol` reads it (leading white space and a `+` are
+///    allowed) that must be 1 to 65535;
+/// 4. a body without a `:` is an IPv4 literal with port 0 (tor only warns about the missing
+///    port).
+///
+/// IPv4 octets are 1 to 3 decimal digits without a leading zero, as tor's `tor_inet_aton`
+/// reads them. Host names, `[1.2.3.4]`, spaces around the address and a trailing line feed
+/// fail ([`Error::BadUserAddr`]).
+///
+/// ```
+/// use pt_extorport::command::parse_useraddr;
+///
+/// assert_eq!(parse_useraddr(b"1.2.3.4:5678")?.to_string(), "1.2.3.4:5678");
+/// assert_eq!(parse_useraddr(b"[2001:db8::1]:443")?.to_string(), "[2001:db8::1]:443");
+/// assert_eq!(parse_useraddr(b"1.2.3.4")?.port(), 0);
+/// assert!(parse_useraddr(b"1.2.3.4:0").is_err());
+/// assert!(parse_useraddr(b"not-an-address").is_err());
+/// # Ok::<(), pt_extorport::Error>(())
+/// ```
+pub fn parse_useraddr(body: &[u8]) -> Result<SocketAddr, Error> {
+    if let Some(offset) = body.iter().position(|&b| b == 0) {
+        return Err(Error::UserAddrNul { offset });
+    }
+    if let Some(IpAddr::V6(ip)) = ip_literal(body) {
+        return Ok(SocketAddr::new(IpAddr::V6(ip), 0));
+    }
+    let (address, port) = match body.iter().rposition(|&b| b == b':') {
+        Some(colon) => {
+            let (address, port) = body.split_at(colon);
+            let port = port.get(1..).unwrap_or_default();
+            match all_consuming(c_port).parse(port) {
+                Ok((_, port)) => (address, port),
+                Err(_) => {
+                    return Err(Error::BadUserAddr {
+                        problem: "the port is not a number from 1 to 65535",
+                    });
+                }
+            }
+        }
+        None => (body, 0),
+    };
+    match ip_literal(address) {
+        Some(ip) => Ok(SocketAddr::new(ip, port)),
+        None => Err(Error::BadUserAddr {
+            problem: "the address is not an IP literal",
+        }),
+    }
+}
+
+/// tor's `tor_addr_parse`: `[` IPv6 `]`, or a bare IPv6 or IPv4 literal.
+fn ip_literal(text: &[u8]) -> Option<IpAddr> {
+    let (_, ip) = all_consuming(alt((bracketed_ipv6, bare_ip)))
+        .parse(text)
+        .ok()?;
+    Some(ip)
+}
+
+/// `"[" IPv6 "]"` (an IPv4 literal in brackets is refused, as tor refuses it).
+fn bracketed_ipv6(input: &[u8]) -> IResult<&[u8], IpAddr> {
+    let (rest, inner) =
+        delimited(tag(&b"["[..]), take_while(|b| b != b']'), tag(&b"]"[..])).parse(input)?;
+    match core::str::from_utf8(inner)
+        .ok()
+        .and_then(|s| s.parse::<Ipv6Addr>().ok())
+    {
+        Some(ip) => Ok((rest, IpAddr::V6(ip))),
+        None => Err(nom::Err::Error(nom::error::Error::new(
+            input,
+            nom::error::ErrorKind::Verify,
+        ))),
+    }
+}
+
+/// A bare IPv6 or IPv4 literal: the whole rest of the input (core's parsers refuse leading
+/// zeros in IPv4 octets, as `tor_inet_aton` does).
+fn bare_ip(input: &[u8]) -> IResult<&[u8], IpAddr> {
+    match core::str::from_utf8(input)
+        .ok()
+        .and_then(|s| s.parse::<IpAddr>().ok())
+    {
+        Some(ip) => Ok((&input[input.len()..], ip)),
+        None => Err(nom::Err::Error(nom::error::Error::new(
+            input,
+            nom::error::ErrorKind::Verify,
+        ))),
+    }
+}
+
+/// A port as `tor_parse_long(s, 10, 1, 65535)` reads it: C `strtol` skips white space
+/// (`isspace`: space, `\t`, `\n`, `\v`, `\f`, `\r`) and takes one sign, then decimal digits,
+/// which must be all that is left and make a number from 1 to 65535 (leading zeros are fine).
+fn c_port(input: &[u8]) -> IResult<&[u8], u16> {
+    let (rest, (minus, digits)) = preceded(
+        take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')),
+        (opt(alt((tag(&b"+"[..]), tag(&b"-"[..])))), digit1),
+    )
+    .parse(input)?;
+    let value = digits.iter().fold(0u32, |n, d| {
+        n.saturating_mul(10).saturating_add(u32::from(d - b'0'))
+    });
+    let negative = minus.is_some_and(|m: &[u8]| m == b"-");
+    match u16::try_from(value) {
+        Ok(port @ 1..) if !negative => Ok((rest, port)),
+        _ => Err(nom::Err::Error(nom::error::Error::new(
+            input,
+            nom::error::ErrorKind::Verify,
+        ))),
+    }
+}
+
+/// Writes `addr` as the spec's USERADDR text (`1.2.3.4:5678`, `[1:2::3:4]:5678`) into `buf`
+/// and returns its length (at most [`MAX_USERADDR_LEN`]).
+pub(crate) fn format_useraddr(addr: SocketAddr, buf: &mut [u8; MAX_USERADDR_LEN]) -> usize {
+    struct Cursor<'b> {
+        buf: &'b mut [u8; MAX_USERADDR_LEN],
+        len: usize,
+    }
+    impl core::fmt::Write for Cursor<'_> {
+        fn write_str(&mut self, s: &str) -> core::fmt::Result {
+            let end = self.len + s.len();
+            let dst = self.buf.get_mut(self.len..end).ok_or(core::fmt::Error)?;
+            dst.copy_from_slice(s.as_bytes());
+            self.len = end;
+            Ok(())
+        }
+    }
+    let mut c = Cursor { buf, len: 0 };
+    // `SocketAddr`'s Display is the spec's form, and never longer than the buffer.
+    let _ = write!(c, "{addr}");
+    c.len
+}
+
+/// Writes a USERADDR command for `addr` into `out`.
+///
+/// # Errors
+///
+/// [`Error::BufferTooSmall`] (nothing written).
+///
+/// ```
+/// let mut out = Vec::new();
+/// pt_extorport::command::write_useraddr("1.2.3.4:5678".parse().unwrap(), &mut out)?;
+/// assert_eq!(out, b"\x00\x01\x00\x0c1.2.3.4:5678");
+/// # Ok::<(), pt_extorport::Error>(())
+/// ```
+pub fn write_useraddr<B: BufMut>(addr: SocketAddr, out: &mut B) -> Result<usize, Error> {
+    let mut text = [0u8; MAX_USERADDR_LEN];
+    let len = format_useraddr(addr, &mut text);
+    encode_raw(USERADDR, text.get(..len).unwrap_or_default(), out)
+}
+
+/// Checks a TRANSPORT body as tor does (`ext_orport.c`
+/// `connection_ext_or_handle_cmd_transport`): no NUL byte, and a C identifier
+/// ([`pt_args::name::validate`]). The name is not compared with the configured transports,
+/// and any length is fine (behaviours: `extorport-transport-name`).
+///
+/// ```
+/// use pt_extorport::command::check_transport;
+///
+/// assert_eq!(check_transport(b"obfs4")?, "obfs4");
+/// assert!(check_transport(b"rf*1149").is_err());
+/// assert!(check_transport(b"rfc1149\0").is_err());
+/// # Ok::<(), pt_extorport::Error>(())
+/// ```
+pub fn check_transport(body: &[u8]) -> Result<&str, Error> {
+    if let Some(offset) = body.iter().position(|&b| b == 0) {
+        return Err(Error::TransportNul { offset });
+    }
+    match pt_args::name::validate(body) {
+        // A C identifier is ASCII.
+        Ok(()) => core::str::from_utf8(body).map_err(|e| Error::BadTransport {
+            offset: e.valid_up_to(),
+        }),
+        Err(pt_args::Error::InvalidTransportName { offset }) => Err(Error::BadTransport { offset }),
+        Err(_) => Err(Error::BadTransport { offset: 0 }),
+    }
+}
