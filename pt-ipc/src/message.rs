@@ -1,0 +1,1392 @@
+//! Every line a PT writes to its parent: parsing (borrowed, zero-copy) and encoding.
+
+use alloc::borrow::Cow;
+use alloc::string::String;
+use core::fmt;
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV6};
+
+use bytes::BufMut;
+use nom::Parser;
+use nom::bytes::complete::{tag, take_while1};
+use nom::character::complete::digit1;
+use pt_env::{Dialect, Stream};
+
+use crate::kvline::KvLine;
+use crate::text::{Text, Token, line_breaker};
+use crate::{Config, Error, KvProblem};
+
+type Res<'a, T> = nom::IResult<&'a [u8], T>;
+
+// ---------------------------------------------------------------------------------------------
+// The line metaformat, `pt-spec.txt` section 3.3:
+//
+//   <Line> ::= <Keyword> <OptArgs> <NL>
+//   <Keyword> ::= <KeywordChar> | <Keyword> <KeywordChar>
+//   <KeywordChar> ::= <any US-ASCII alphanumeric, dash, and underscore>
+//   <OptArgs> ::= <Args>*
+//   <Args> ::= <SP> <ArgChar> | <Args> <ArgChar>
+//   <ArgChar> ::= <any US-ASCII character but NUL or NL>
+// ---------------------------------------------------------------------------------------------
+
+/// `KeywordChar`
+fn is_keyword_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+/// `Keyword = 1*KeywordChar`
+fn keyword(i: &[u8]) -> Res<'_, &[u8]> {
+    take_while1(is_keyword_char).parse(i)
+}
+
+/// A field: `1*(ArgChar but SP)`.
+fn field(i: &[u8]) -> Res<'_, &[u8]> {
+    take_while1(|b| b != b' ').parse(i)
+}
+
+/// `port = 1*5DIGIT` with a value up to 65535.
+fn port(i: &[u8]) -> Res<'_, u16> {
+    let (rest, d) = digit1(i)?;
+    let n = core::str::from_utf8(d)
+        .ok()
+        .and_then(|s| s.parse::<u16>().ok())
+        .ok_or_else(|| nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Digit)))?;
+    Ok((rest, n))
+}
+
+/// `ipv4 = 1*(DIGIT / ".")`, read by `core::net`.
+fn ipv4(i: &[u8]) -> Res<'_, Ipv4Addr> {
+    let (rest, t) = take_while1(|b: u8| b.is_ascii_digit() || b == b'.').parse(i)?;
+    let ip = core::str::from_utf8(t)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Verify)))?;
+    Ok((rest, ip))
+}
+
+/// `ipv6 = "[" 1*(HEXDIG / ":" / ".") "]"`, the inside read by `core::net`.
+fn bracketed_ipv6(i: &[u8]) -> Res<'_, Ipv6Addr> {
+    let (rest, _) = tag("[").parse(i)?;
+    let (rest, t) =
+        take_while1(|b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.').parse(rest)?;
+    let (rest, _) = tag("]").parse(rest)?;
+    let ip = core::str::from_utf8(t)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Verify)))?;
+    Ok((rest, ip))
+}
+
+/// `address = (ipv4 / "[" ipv6 "]") ":" port`: an IP literal, as tor's `tor_addr_port_parse`
+/// needs for CMETHOD and SMETHOD (no host names).
+fn address(i: &[u8]) -> Res<'_, SocketAddr> {
+    let (rest, ip) =
+        nom::branch::alt((ipv4.map(IpAddr::V4), bracketed_ipv6.map(IpAddr::V6))).parse(i)?;
+    let (rest, _) = tag(":").parse(rest)?;
+    let (rest, p) = port(rest)?;
+    Ok((rest, SocketAddr::new(ip, p)))
+}
+
+/// Reads a whole field as an address, refusing port 0 (tor does).
+fn parse_addr(t: &[u8], at: usize, kw: &'static str) -> Result<SocketAddr, Error> {
+    match address(t) {
+        Ok((rest, a)) if rest.is_empty() => {
+            if a.port() == 0 {
+                Err(Error::ZeroPort {
+                    keyword: kw,
+                    offset: at,
+                })
+            } else {
+                Ok(a)
+            }
+        }
+        _ => Err(Error::BadAddress {
+            keyword: kw,
+            offset: at,
+        }),
+    }
+}
+
+/// Writes an address as tor writes it (`[v6]:port`), with no allocation.
+fn put_addr(a: &SocketAddr, out: &mut impl FnMut(&str)) {
+    struct Buf {
+        b: [u8; 64],
+        n: usize,
+    }
+    impl fmt::Write for Buf {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            let end = self.n + s.len();
+            self.b
+                .get_mut(self.n..end)
+                .ok_or(fmt::Error)?
+                .copy_from_slice(s.as_bytes());
+            self.n = end;
+            Ok(())
+        }
+    }
+    let mut b = Buf { b: [0; 64], n: 0 };
+    // A plain `[ip]:port` (no scope id or flow info, which the parser never produces).
+    let a = match a {
+        SocketAddr::V6(v6) => SocketAddr::V6(SocketAddrV6::new(*v6.ip(), v6.port(), 0, 0)),
+        v4 => *v4,
+    };
+    let _ = fmt::write(&mut b, format_args!("{a}"));
+    out(core::str::from_utf8(b.b.get(..b.n).unwrap_or_default()).unwrap_or_default());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field types
+// ---------------------------------------------------------------------------------------------
+
+/// The proxy protocol of a `CMETHOD`: `socks4`/`socks5` (PT 1.0), and the PT 2.x modes
+/// `transparent-TCP`, `transparent-UDP`, `STUN` (pt2 Dispatcher IPC section 3).
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum Protocol {
+    /// `socks4` (tor then speaks SOCKS4).
+    Socks4,
+    /// `socks5`.
+    Socks5,
+    /// `transparent-TCP` (PT 2.0 and later).
+    TransparentTcp,
+    /// `transparent-UDP` (PT 2.0 and later).
+    TransparentUdp,
+    /// `STUN` (PT 2.0 and later).
+    Stun,
+}
+
+impl Protocol {
+    const ALL: [Protocol; 5] = [
+        Protocol::Socks4,
+        Protocol::Socks5,
+        Protocol::TransparentTcp,
+        Protocol::TransparentUdp,
+        Protocol::Stun,
+    ];
+
+    /// The token as written.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Socks4 => "socks4",
+            Protocol::Socks5 => "socks5",
+            Protocol::TransparentTcp => "transparent-TCP",
+            Protocol::TransparentUdp => "transparent-UDP",
+            Protocol::Stun => "STUN",
+        }
+    }
+
+    /// Whether `dialect` has this protocol: PT 1.0 only the two SOCKS versions (tor refuses
+    /// anything else), PT 2.0 and later all five (behaviours: `ipc-cmethod-mode-tokens`).
+    pub const fn in_dialect(self, dialect: Dialect) -> bool {
+        matches!(self, Protocol::Socks4 | Protocol::Socks5) || !matches!(dialect, Dialect::Pt1)
+    }
+
+    /// The protocol a token names in `dialect` (exact, case-sensitive, as tor and the
+    /// dispatcher compare).
+    pub fn parse(token: &[u8], dialect: Dialect) -> Option<Protocol> {
+        Protocol::ALL
+            .into_iter()
+            .find(|p| p.as_str().as_bytes() == token && p.in_dialect(dialect))
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A PT 1.0 `LOG` severity (`pt-spec.txt` section 3.3.4), exactly as tor's
+/// `managed_proxy_severity_parse` accepts it (case-sensitive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum Severity {
+    /// `error`.
+    Error,
+    /// `warning`.
+    Warning,
+    /// `notice`.
+    Notice,
+    /// `info`.
+    Info,
+    /// `debug`.
+    Debug,
+}
+
+impl Severity {
+    const ALL: [Severity; 5] = [
+        Severity::Error,
+        Severity::Warning,
+        Severity::Notice,
+        Severity::Info,
+        Severity::Debug,
+    ];
+
+    /// The token as written.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Notice => "notice",
+            Severity::Info => "info",
+            Severity::Debug => "debug",
+        }
+    }
+
+    /// The severity a token names (`warn`, `err`, `WARNING` name none, as in tor).
+    pub fn parse(token: &[u8]) -> Option<Severity> {
+        Severity::ALL
+            .into_iter()
+            .find(|s| s.as_str().as_bytes() == token)
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A PT 2.2 `LOG <LEVEL> <text>` level (pt2 Dispatcher IPC section 3; `NONE` is only a filter
+/// value and never appears on a line).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum Level {
+    /// `ERROR`.
+    Error,
+    /// `WARN`.
+    Warn,
+    /// `INFO`.
+    Info,
+    /// `DEBUG`.
+    Debug,
+}
+
+impl Level {
+    const ALL: [Level; 4] = [Level::Error, Level::Warn, Level::Info, Level::Debug];
+
+    /// The token as written.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "ERROR",
+            Level::Warn => "WARN",
+            Level::Info => "INFO",
+            Level::Debug => "DEBUG",
+        }
+    }
+
+    /// The level a token names (exact).
+    pub fn parse(token: &[u8]) -> Option<Level> {
+        Level::ALL
+            .into_iter()
+            .find(|l| l.as_str().as_bytes() == token)
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Checks a transport name (a C identifier, `pt-spec.txt` section 3.1) with pt-args' rule.
+fn check_name(name: &str, at: usize, kw: &'static str) -> Result<(), Error> {
+    pt_args::name::validate(name.as_bytes()).map_err(|e| Error::BadTransportName {
+        keyword: kw,
+        offset: at + e.offset().unwrap_or(0),
+    })
+}
+
+/// `CMETHOD <transport> <protocol> <address:port>`: a client transport is listening.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Cmethod<'a> {
+    transport: Cow<'a, str>,
+    protocol: Protocol,
+    addr: SocketAddr,
+    extra: Cow<'a, str>,
+}
+
+impl<'a> Cmethod<'a> {
+    /// A CMETHOD line; fails unless `transport` is a C identifier and `addr` has a non-zero
+    /// port.
+    ///
+    /// ```
+    /// use pt_ipc::{Cmethod, Message, Protocol};
+    /// let m = Cmethod::new("obfs4", Protocol::Socks5, "127.0.0.1:37347".parse().unwrap())?;
+    /// assert_eq!(Message::Cmethod(m).to_string(), "CMETHOD obfs4 socks5 127.0.0.1:37347");
+    /// # Ok::<(), pt_ipc::Error>(())
+    /// ```
+    pub fn new(transport: &'a str, protocol: Protocol, addr: SocketAddr) -> Result<Self, Error> {
+        check_name(transport, 0, "CMETHOD")?;
+        check_port(addr, "CMETHOD")?;
+        Ok(Cmethod {
+            transport: Cow::Borrowed(transport),
+            protocol,
+            addr: plain_addr(addr),
+            extra: Cow::Borrowed(""),
+        })
+    }
+
+    /// The transport name.
+    pub fn transport(&self) -> &str {
+        &self.transport
+    }
+
+    /// The protocol the parent must speak to the listener.
+    pub fn protocol(&self) -> Protocol {
+        self.protocol
+    }
+
+    /// Where the listener is.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Fields after the address, verbatim (empty when there were none). The spec defines none
+    /// and tor ignores them without a word; we keep them so a caller can report them
+    /// (behaviours: `ipc-cmethod-extra-fields`).
+    pub fn extra(&self) -> &str {
+        &self.extra
+    }
+
+    /// A copy that no longer borrows the input.
+    pub fn into_owned(self) -> Cmethod<'static> {
+        Cmethod {
+            transport: Cow::Owned(self.transport.into_owned()),
+            protocol: self.protocol,
+            addr: self.addr,
+            extra: Cow::Owned(self.extra.into_owned()),
+        }
+    }
+}
+
+fn check_port(addr: SocketAddr, kw: &'static str) -> Result<(), Error> {
+    if addr.port() == 0 {
+        return Err(Error::ZeroPort {
+            keyword: kw,
+            offset: 0,
+        });
+    }
+    Ok(())
+}
+
+fn plain_addr(addr: SocketAddr) -> SocketAddr {
+    match addr {
+        SocketAddr::V6(v6) => SocketAddr::V6(SocketAddrV6::new(*v6.ip(), v6.port(), 0, 0)),
+        v4 => v4,
+    }
+}
+
+/// `SMETHOD <transport> <address:port> [options]`: a server transport is listening.
+///
+/// The first option, when it starts with `ARGS:`, holds the arguments clients need
+/// (`pt-spec.txt` section 3.3.3). tor examines only that one word and publishes the text after
+/// `ARGS:` verbatim in the bridge's extra-info, so [`args_raw`](Self::args_raw) gives it as it
+/// was written, and [`args`](Self::args) decodes it with [`pt_args::smethod`]. The lenient
+/// policy accepts ARGS that do not decode (tor publishes them anyway); the strict one refuses
+/// them (Arti's reading). Other options are kept verbatim in [`options`](Self::options)
+/// (behaviours: `ipc-smethod-options`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Smethod<'a> {
+    transport: Cow<'a, str>,
+    addr: SocketAddr,
+    args: Option<Cow<'a, str>>,
+    options: Cow<'a, str>,
+}
+
+impl<'a> Smethod<'a> {
+    /// An SMETHOD line without options; fails unless `transport` is a C identifier and `addr`
+    /// has a non-zero port.
+    pub fn new(transport: &'a str, addr: SocketAddr) -> Result<Self, Error> {
+        check_name(transport, 0, "SMETHOD")?;
+        check_port(addr, "SMETHOD")?;
+        Ok(Smethod {
+            transport: Cow::Borrowed(transport),
+            addr: plain_addr(addr),
+            args: None,
+            options: Cow::Borrowed(""),
+        })
+    }
+
+    /// This line with `ARGS:` and `args` encoded by [`pt_args::smethod`] (which refuses a space,
+    /// tab, CR, LF or NUL, so the line cannot break).
+    ///
+    /// ```
+    /// use pt_ipc::{Message, Smethod};
+    /// let args: pt_args::Args = [("cert", "abc,def"), ("iat-mode", "0")].into_iter().collect();
+    /// let m = Smethod::new("obfs4", "198.51.100.1:43734".parse().unwrap())?.with_args(&args)?;
+    /// assert_eq!(
+    ///     Message::Smethod(m).to_string(),
+    ///     r"SMETHOD obfs4 198.51.100.1:43734 ARGS:cert=abc\,def,iat-mode=0"
+    /// );
+    /// # Ok::<(), pt_ipc::Error>(())
+    /// ```
+    pub fn with_args(mut self, args: &pt_args::Args<'_>) -> Result<Self, Error> {
+        let text = pt_args::smethod::to_string(args)?;
+        self.args = Some(Cow::Owned(text));
+        Ok(self)
+    }
+
+    /// This line with further options after the `ARGS:` word, written verbatim. Fails on a
+    /// NUL, LF or CR, or on text that starts with a space or with `ARGS:` (it would be read
+    /// back as the ARGS).
+    pub fn with_options(mut self, options: &'a str) -> Result<Self, Error> {
+        if let Some(e) = line_breaker(options.as_bytes()) {
+            return Err(e);
+        }
+        if options.starts_with(' ') || (self.args.is_none() && options.starts_with("ARGS:")) {
+            return Err(Error::Unencodable {
+                what: "SMETHOD options starting with a space, or with ARGS: where no ARGS are set",
+            });
+        }
+        self.options = Cow::Borrowed(options);
+        Ok(self)
+    }
+
+    /// The transport name.
+    pub fn transport(&self) -> &str {
+        &self.transport
+    }
+
+    /// Where clients reach the listener.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The text after `ARGS:`, exactly as written (what tor publishes), if the first option
+    /// was an `ARGS:` word.
+    pub fn args_raw(&self) -> Option<&str> {
+        self.args.as_deref()
+    }
+
+    /// The ARGS decoded by [`pt_args::smethod`] with `config` (borrowing, no allocation unless
+    /// a field held an escape); `None` when there were none.
+    ///
+    /// ```
+    /// let line = b"SMETHOD obfs4 198.51.100.1:43734 ARGS:cert=HszPy3,iat-mode=0";
+    /// let pt_ipc::Message::Smethod(m) = pt_ipc::Message::parse(line)? else { unreachable!() };
+    /// let args = m.args(pt_args::smethod::Config::LENIENT).unwrap()?;
+    /// assert_eq!(args.get("iat-mode"), Some("0"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn args(
+        &self,
+        config: pt_args::smethod::Config,
+    ) -> Option<Result<pt_args::Args<'_>, pt_args::Error>> {
+        self.args
+            .as_deref()
+            .map(|a| pt_args::smethod::parse_with(a, config))
+    }
+
+    /// The options after the ARGS word (or after the address when there was none), verbatim.
+    pub fn options(&self) -> &str {
+        &self.options
+    }
+
+    /// A copy that no longer borrows the input.
+    pub fn into_owned(self) -> Smethod<'static> {
+        Smethod {
+            transport: Cow::Owned(self.transport.into_owned()),
+            addr: self.addr,
+            args: self.args.map(|a| Cow::Owned(a.into_owned())),
+            options: Cow::Owned(self.options.into_owned()),
+        }
+    }
+}
+
+/// `CMETHOD-ERROR <transport> <message>` or `SMETHOD-ERROR <transport> <message>`: one
+/// transport failed to launch (not fatal: tor bug 7362).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MethodError<'a> {
+    transport: Token<'a>,
+    message: Text<'a>,
+}
+
+impl<'a> MethodError<'a> {
+    /// A method error; `transport` must be a C identifier, `message` free [`Text`].
+    pub fn new(transport: &'a str, message: &'a str) -> Result<Self, Error> {
+        check_name(transport, 0, "METHOD-ERROR")?;
+        Ok(MethodError {
+            transport: Token::checked(transport),
+            message: Text::new(message)?,
+        })
+    }
+
+    /// The transport name as written (tor does not check it on this line, and neither does
+    /// the lenient parser).
+    pub fn transport(&self) -> &str {
+        &self.transport
+    }
+
+    /// The message (may be empty).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// A copy that no longer borrows the input.
+    pub fn into_owned(self) -> MethodError<'static> {
+        MethodError {
+            transport: self.transport.into_owned(),
+            message: self.message.into_owned(),
+        }
+    }
+}
+
+/// The first value of `key` in a checked key/value text, borrowing from the text when it
+/// needs no decoding.
+fn first_value<'a>(text: &'a str, strict: bool, key: &[u8]) -> Option<Cow<'a, [u8]>> {
+    let (raw, quoted) = crate::kvline::first_raw(text.as_bytes(), strict, key)?;
+    Some(if quoted {
+        crate::cstring::decode(raw, strict)
+            .map(|(v, _)| v)
+            .unwrap_or(Cow::Borrowed(raw))
+    } else {
+        Cow::Borrowed(raw)
+    })
+}
+
+/// `LOG SEVERITY=<severity> MESSAGE=<message>` (PT 1.0, `pt-spec.txt` section 3.3.4).
+///
+/// Both keys are required and the first of each counts; other keys are allowed and kept (tor
+/// forwards them to its control port). The message is a plain word or a C string, decoded;
+/// it borrows from the line unless it held an escape.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Log<'a> {
+    severity: Severity,
+    message: Cow<'a, [u8]>,
+    pairs: KvLine<'a>,
+}
+
+impl<'a> Log<'a> {
+    /// `LOG SEVERITY=<severity> MESSAGE=<message as a C string>`, as goptlib's `Log` writes it.
+    /// Fails only on a NUL in `message`, which tor's decoder refuses.
+    ///
+    /// ```
+    /// use pt_ipc::{Log, Message, Severity};
+    /// let m = Log::new(Severity::Debug, b"Connected to bridge A")?;
+    /// assert_eq!(
+    ///     Message::Log(m).to_string(),
+    ///     r#"LOG SEVERITY=debug MESSAGE="Connected to bridge A""#
+    /// );
+    /// # Ok::<(), pt_ipc::Error>(())
+    /// ```
+    pub fn new(severity: Severity, message: &[u8]) -> Result<Log<'static>, Error> {
+        if let Some(offset) = memchr::memchr(0, message) {
+            return Err(Error::Nul { offset });
+        }
+        let mut text = alloc::vec::Vec::with_capacity(26 + crate::cstring::encoded_len(message));
+        text.extend_from_slice(b"SEVERITY=");
+        text.extend_from_slice(severity.as_str().as_bytes());
+        text.extend_from_slice(b" MESSAGE=");
+        crate::cstring::put(message, &mut text);
+        let text = String::from_utf8(text).unwrap_or_default();
+        let pairs = KvLine::parse(&text, false)?.into_owned();
+        Ok(Log {
+            severity,
+            message: Cow::Owned(message.to_vec()),
+            pairs,
+        })
+    }
+
+    /// The severity.
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+
+    /// The message, decoded.
+    pub fn message(&self) -> &[u8] {
+        &self.message
+    }
+
+    /// The message as text, with any invalid UTF-8 replaced.
+    pub fn message_lossy(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.message)
+    }
+
+    /// All the pairs of the line, `SEVERITY` and `MESSAGE` included.
+    pub fn pairs(&self) -> &KvLine<'a> {
+        &self.pairs
+    }
+
+    /// A copy that no longer borrows the input.
+    pub fn into_owned(self) -> Log<'static> {
+        Log {
+            severity: self.severity,
+            message: Cow::Owned(self.message.into_owned()),
+            pairs: self.pairs.into_owned(),
+        }
+    }
+}
+
+/// `LOG <LEVEL> <text>` (PT 2.2 and later; pt2 Dispatcher IPC section 3).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct LevelLog<'a> {
+    level: Level,
+    text: Text<'a>,
+}
+
+impl<'a> LevelLog<'a> {
+    /// A PT 2.2 log line.
+    pub fn new(level: Level, text: Text<'a>) -> Self {
+        LevelLog { level, text }
+    }
+
+    /// The level.
+    pub fn level(&self) -> Level {
+        self.level
+    }
+
+    /// The text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// A copy that no longer borrows the input.
+    pub fn into_owned(self) -> LevelLog<'static> {
+        LevelLog {
+            level: self.level,
+            text: self.text.into_owned(),
+        }
+    }
+}
+
+/// `STATUS TRANSPORT=<transport> <K_1>=<V_1> ...` (`pt-spec.txt` section 3.3.5), or goptlib's
+/// `STATUS TYPE=version IMPLEMENTATION=<impl> VERSION=<version>`.
+///
+/// tor 0.4.9 and Arti accept a STATUS line without `TRANSPORT` (the recorded
+/// `log-status-preconfig` run shows no warning), so only the strict policy requires
+/// `TRANSPORT` or `TYPE=version` (behaviours: `ipc-status-transport-key`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status<'a> {
+    pairs: KvLine<'a>,
+}
+
+impl<'a> Status<'a> {
+    /// A STATUS line of these pairs; fails if there are none.
+    ///
+    /// ```
+    /// use pt_ipc::{KvLine, Message, Status};
+    /// let kv = KvLine::from_pairs([("TRANSPORT", &b"obfs4"[..]), ("CONNECT", b"Success")])?;
+    /// assert_eq!(Message::Status(Status::new(kv)?).to_string(), "STATUS TRANSPORT=obfs4 CONNECT=Success");
+    /// # Ok::<(), pt_ipc::Error>(())
+    /// ```
+    pub fn new(pairs: KvLine<'a>) -> Result<Self, Error> {
+        if pairs.iter().next().is_none() {
+            return Err(Error::Unencodable {
+                what: "a STATUS line without pairs",
+            });
+        }
+        Ok(Status { pairs })
+    }
+
+    /// goptlib's `ReportVersion`: `STATUS TYPE=version IMPLEMENTATION="<impl>" VERSION="<v>"`.
+    pub fn version_report(implementation: &[u8], version: &[u8]) -> Result<Status<'static>, Error> {
+        let mut text = alloc::vec::Vec::new();
+        text.extend_from_slice(b"TYPE=version IMPLEMENTATION=");
+        crate::cstring::encode(implementation, &mut text)?;
+        text.extend_from_slice(b" VERSION=");
+        crate::cstring::encode(version, &mut text)?;
+        let text = String::from_utf8(text).unwrap_or_default();
+        let pairs = KvLine::parse(&text, false)?.into_owned();
+        Ok(Status { pairs })
+    }
+
+    /// The first `TRANSPORT` value.
+    pub fn transport(&self) -> Option<Cow<'_, [u8]>> {
+        self.pairs.get("TRANSPORT")
+    }
+
+    /// Whether this is a `TYPE=version` report (goptlib's `ReportVersion`, lyrebird).
+    pub fn is_version_report(&self) -> bool {
+        self.pairs.get("TYPE").as_deref() == Some(b"version")
+    }
+
+    /// The pairs.
+    pub fn pairs(&self) -> &KvLine<'a> {
+        &self.pairs
+    }
+
+    /// A copy that no longer borrows the input.
+    pub fn into_owned(self) -> Status<'static> {
+        Status {
+            pairs: self.pairs.into_owned(),
+        }
+    }
+}
+
+/// A line whose keyword this crate does not know. Parents must ignore it (`pt-spec.txt`
+/// section 3.3); it is kept for the caller.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Unknown<'a> {
+    keyword: Cow<'a, str>,
+    rest: Cow<'a, str>,
+}
+
+impl<'a> Unknown<'a> {
+    /// An unknown line; `keyword` must be US-ASCII letters, digits, `-` and `_` and not a
+    /// keyword this crate knows, `rest` free [`Text`].
+    pub fn new(keyword: &'a str, rest: Text<'a>) -> Result<Self, Error> {
+        match self::keyword(keyword.as_bytes()) {
+            Ok((tail, _)) if tail.is_empty() && Kw::of(keyword.as_bytes()).is_none() => {}
+            _ => {
+                return Err(Error::Unencodable {
+                    what: "an unknown keyword (letters, digits, - and _, not a known keyword)",
+                });
+            }
+        }
+        Ok(Unknown {
+            keyword: Cow::Borrowed(keyword),
+            rest: Cow::Owned(String::from(rest.as_str())),
+        })
+    }
+
+    /// The keyword.
+    pub fn keyword(&self) -> &str {
+        &self.keyword
+    }
+
+    /// The rest of the line after the keyword and its spaces.
+    pub fn rest(&self) -> &str {
+        &self.rest
+    }
+
+    /// A copy that no longer borrows the input.
+    pub fn into_owned(self) -> Unknown<'static> {
+        Unknown {
+            keyword: Cow::Owned(self.keyword.into_owned()),
+            rest: Cow::Owned(self.rest.into_owned()),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Message
+// ---------------------------------------------------------------------------------------------
+
+/// One line a PT writes to its parent (`pt-spec.txt` section 3.3; PT 2.x additions from the
+/// pt2 Dispatcher IPC text), borrowed from the line.
+///
+/// Parse with [`Message::parse`] (the lenient PT 1.0 policy) or [`Message::parse_with`];
+/// write with [`Message::encode`] (with the line feed) or `Display` (without it). Every value
+/// is checked when it is made, so an encoded message is always one well-formed line that
+/// parses back to the same message.
+///
+/// ```
+/// use pt_ipc::Message;
+///
+/// let m = Message::parse(b"CMETHOD trebuchet socks5 127.0.0.1:19999")?;
+/// let Message::Cmethod(c) = &m else { unreachable!() };
+/// assert_eq!(c.addr().port(), 19999);
+/// let mut out = Vec::new();
+/// m.encode(&mut out)?;
+/// assert_eq!(out, b"CMETHOD trebuchet socks5 127.0.0.1:19999\n");
+///
+/// // Keywords are whole words: tor 0.4.9 matches this one by prefix as a CMETHOD.
+/// assert!(matches!(Message::parse(b"CMETHODX a b c")?, Message::Unknown(_)));
+/// # Ok::<(), pt_ipc::Error>(())
+/// ```
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Message<'a> {
+    /// `VERSION <version>`: the version the PT chose.
+    Version(Token<'a>),
+    /// `VERSION-ERROR <message>` (usually `no-version`): no common version; the PT exits.
+    VersionError(Text<'a>),
+    /// `ENV-ERROR <message>`: the environment is bad; the PT exits.
+    EnvError(Text<'a>),
+    /// `PROXY DONE`: the PT will use `TOR_PT_PROXY`.
+    ProxyDone,
+    /// `PROXY-ERROR <message>`: the PT cannot use `TOR_PT_PROXY`; it exits.
+    ProxyError(Text<'a>),
+    /// `CMETHOD ...`: a client transport is ready.
+    Cmethod(Cmethod<'a>),
+    /// `CMETHOD-ERROR <transport> <message>`.
+    CmethodError(MethodError<'a>),
+    /// `CMETHODS DONE`: client setup is over.
+    CmethodsDone,
+    /// `SMETHOD ...`: a server transport is ready.
+    Smethod(Smethod<'a>),
+    /// `SMETHOD-ERROR <transport> <message>`.
+    SmethodError(MethodError<'a>),
+    /// `SMETHODS DONE`: server setup is over.
+    SmethodsDone,
+    /// PT 1.0 `LOG SEVERITY=... MESSAGE=...`.
+    Log(Log<'a>),
+    /// PT 2.2 `LOG <LEVEL> <text>`.
+    LevelLog(LevelLog<'a>),
+    /// `STATUS ...`.
+    Status(Status<'a>),
+    /// `CMESSAGE <text>` (PT 2.0 draft 1; never given a grammar): passed through.
+    Cmessage(Text<'a>),
+    /// `SMESSAGE <text>` (PT 2.0 draft 1; never given a grammar): passed through.
+    Smessage(Text<'a>),
+    /// Any other keyword.
+    Unknown(Unknown<'a>),
+}
+
+/// The keywords this crate knows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kw {
+    Version,
+    VersionError,
+    EnvError,
+    Proxy,
+    ProxyError,
+    Cmethod,
+    CmethodError,
+    Cmethods,
+    Smethod,
+    SmethodError,
+    Smethods,
+    Log,
+    Status,
+    Cmessage,
+    Smessage,
+}
+
+impl Kw {
+    const ALL: [(&'static [u8], Kw); 15] = [
+        (b"VERSION", Kw::Version),
+        (b"VERSION-ERROR", Kw::VersionError),
+        (b"ENV-ERROR", Kw::EnvError),
+        (b"PROXY", Kw::Proxy),
+        (b"PROXY-ERROR", Kw::ProxyError),
+        (b"CMETHOD", Kw::Cmethod),
+        (b"CMETHOD-ERROR", Kw::CmethodError),
+        (b"CMETHODS", Kw::Cmethods),
+        (b"SMETHOD", Kw::Smethod),
+        (b"SMETHOD-ERROR", Kw::SmethodError),
+        (b"SMETHODS", Kw::Smethods),
+        (b"LOG", Kw::Log),
+        (b"STATUS", Kw::Status),
+        (b"CMESSAGE", Kw::Cmessage),
+        (b"SMESSAGE", Kw::Smessage),
+    ];
+
+    fn of(k: &[u8]) -> Option<Kw> {
+        Kw::ALL.iter().find(|(t, _)| *t == k).map(|(_, kw)| *kw)
+    }
+}
+
+/// The fields after the keyword, and where they are in the line.
+struct Fields<'a> {
+    line: &'a str,
+    /// Offset of the first unread byte.
+    pos: usize,
+    strict: bool,
+}
+
+impl<'a> Fields<'a> {
+    /// The next field and its offset. Lenient: any run of spaces separates; strict: one.
+    fn next(&mut self) -> Result<Option<(&'a str, usize)>, Error> {
+        let bytes = self.line.as_bytes();
+        let rest = bytes.get(self.pos..).unwrap_or_default();
+        if rest.is_empty() {
+            return Ok(None);
+        }
+        let skip = rest.iter().take_while(|&&b| b == b' ').count();
+        if self.strict && skip != 1 {
+            return Err(Error::EmptyField { offset: self.pos });
+        }
+        let start = self.pos + skip;
+        if start == bytes.len() {
+            self.pos = start;
+            return Ok(None);
+        }
+        let t = field(bytes.get(start..).unwrap_or_default())
+            .map(|(_, t)| t.len())
+            .unwrap_or(0);
+        self.pos = start + t;
+        Ok(Some((
+            self.line.get(start..start + t).unwrap_or_default(),
+            start,
+        )))
+    }
+
+    fn need(&mut self, kw: &'static str, what: &'static str) -> Result<(&'a str, usize), Error> {
+        self.next()?.ok_or(Error::MissingField {
+            keyword: kw,
+            field: what,
+            offset: self.line.len(),
+        })
+    }
+
+    /// The rest of the line after the separating space(s), and its offset.
+    fn rest(&mut self) -> Result<(&'a str, usize), Error> {
+        let bytes = self.line.as_bytes();
+        let rest = bytes.get(self.pos..).unwrap_or_default();
+        let skip = rest.iter().take_while(|&&b| b == b' ').count();
+        if self.strict && !rest.is_empty() && (skip != 1 || rest.len() == 1) {
+            return Err(Error::EmptyField { offset: self.pos });
+        }
+        let start = self.pos + skip;
+        self.pos = bytes.len();
+        Ok((self.line.get(start..).unwrap_or_default(), start))
+    }
+
+    /// Fails on any further field (lenient: trailing spaces are fine).
+    fn end(&mut self, kw: &'static str) -> Result<(), Error> {
+        match self.next()? {
+            None => Ok(()),
+            Some((_, offset)) => Err(Error::ExtraField {
+                keyword: kw,
+                offset,
+            }),
+        }
+    }
+}
+
+impl<'a> Message<'a> {
+    /// Parses one line (without its line feed) with the lenient PT 1.0 policy
+    /// ([`Config::LENIENT`]).
+    pub fn parse(line: &'a [u8]) -> Result<Message<'a>, Error> {
+        Message::parse_with(line, Config::LENIENT)
+    }
+
+    /// Parses one line (without its line feed) with `config`.
+    ///
+    /// The keyword is matched whole. A line whose keyword is malformed is an
+    /// [`Error::BadKeyword`] (a parent ignores it); an unknown well-formed keyword is
+    /// [`Message::Unknown`].
+    pub fn parse_with(line: &'a [u8], config: Config) -> Result<Message<'a>, Error> {
+        let strict = config.strict;
+        let line = check_line(line, strict)?;
+        let bytes = line.as_bytes();
+        let kw_len = match keyword(bytes) {
+            Ok((rest, k)) => match rest.first() {
+                None | Some(b' ') => k.len(),
+                Some(_) => return Err(Error::BadKeyword { offset: k.len() }),
+            },
+            Err(_) => return Err(Error::BadKeyword { offset: 0 }),
+        };
+        let (kw_bytes, _) = bytes.split_at(kw_len);
+        let kw_str = line.get(..kw_len).unwrap_or_default();
+        let mut f = Fields {
+            line,
+            pos: kw_len,
+            strict,
+        };
+        let Some(kw) = Kw::of(kw_bytes) else {
+            let (rest, _) = f.rest()?;
+            return Ok(Message::Unknown(Unknown {
+                keyword: Cow::Borrowed(kw_str),
+                rest: Cow::Borrowed(rest),
+            }));
+        };
+        let text =
+            |f: &mut Fields<'a>, need: bool, name: &'static str| -> Result<Text<'a>, Error> {
+                let (rest, at) = f.rest()?;
+                if rest.is_empty() && need && strict {
+                    return Err(Error::MissingField {
+                        keyword: name,
+                        field: "message",
+                        offset: at,
+                    });
+                }
+                Ok(Text::checked(rest))
+            };
+        Ok(match kw {
+            Kw::Version => {
+                let (v, _) = f.need("VERSION", "version")?;
+                f.end("VERSION")?;
+                Message::Version(Token::checked(v))
+            }
+            Kw::VersionError => Message::VersionError(text(&mut f, true, "VERSION-ERROR")?),
+            Kw::EnvError => Message::EnvError(text(&mut f, true, "ENV-ERROR")?),
+            Kw::ProxyError => Message::ProxyError(text(&mut f, true, "PROXY-ERROR")?),
+            Kw::Cmessage => Message::Cmessage(text(&mut f, false, "CMESSAGE")?),
+            Kw::Smessage => Message::Smessage(text(&mut f, false, "SMESSAGE")?),
+            Kw::Proxy | Kw::Cmethods | Kw::Smethods => {
+                let save = f.pos;
+                match f.next()? {
+                    Some(("DONE", _)) => {
+                        if strict {
+                            f.end(kw_name(kw))?;
+                        }
+                        match kw {
+                            Kw::Proxy => Message::ProxyDone,
+                            Kw::Cmethods => Message::CmethodsDone,
+                            _ => Message::SmethodsDone,
+                        }
+                    }
+                    _ => {
+                        f.pos = save;
+                        let (rest, _) = f.rest()?;
+                        Message::Unknown(Unknown {
+                            keyword: Cow::Borrowed(kw_str),
+                            rest: Cow::Borrowed(rest),
+                        })
+                    }
+                }
+            }
+            Kw::Cmethod => {
+                let (name, at) = f.need("CMETHOD", "transport")?;
+                check_name(name, at, "CMETHOD")?;
+                let (proto, pat) = f.need("CMETHOD", "protocol")?;
+                let protocol = Protocol::parse(proto.as_bytes(), config.dialect)
+                    .ok_or(Error::BadProtocol { offset: pat })?;
+                let (a, aat) = f.need("CMETHOD", "address")?;
+                let addr = parse_addr(a.as_bytes(), aat, "CMETHOD")?;
+                let (extra, _) = f.rest()?;
+                Message::Cmethod(Cmethod {
+                    transport: Cow::Borrowed(name),
+                    protocol,
+                    addr,
+                    extra: Cow::Borrowed(extra),
+                })
+            }
+            Kw::Smethod => {
+                let (name, at) = f.need("SMETHOD", "transport")?;
+                check_name(name, at, "SMETHOD")?;
+                let (a, aat) = f.need("SMETHOD", "address")?;
+                let addr = parse_addr(a.as_bytes(), aat, "SMETHOD")?;
+                let save = f.pos;
+                let args = match f.next()? {
+                    Some((word, wat)) if word.starts_with("ARGS:") => {
+                        let raw = word.get(5..).unwrap_or_default();
+                        if strict {
+                            pt_args::smethod::parse_with(raw, pt_args::smethod::Config::STRICT)
+                                .map_err(Error::SmethodArgs)?;
+                            let _ = wat;
+                        }
+                        Some(Cow::Borrowed(raw))
+                    }
+                    _ => {
+                        f.pos = save;
+                        None
+                    }
+                };
+                let (options, _) = f.rest()?;
+                Message::Smethod(Smethod {
+                    transport: Cow::Borrowed(name),
+                    addr,
+                    args,
+                    options: Cow::Borrowed(options),
+                })
+            }
+            Kw::CmethodError | Kw::SmethodError => {
+                let name_kw = kw_name(kw);
+                let (name, at) = f.need(name_kw, "transport")?;
+                if strict {
+                    check_name(name, at, name_kw)?;
+                }
+                let message = text(&mut f, false, name_kw)?;
+                let e = MethodError {
+                    transport: Token::checked(name),
+                    message,
+                };
+                if kw == Kw::CmethodError {
+                    Message::CmethodError(e)
+                } else {
+                    Message::SmethodError(e)
+                }
+            }
+            Kw::Log => {
+                let (rest, at) = f.rest()?;
+                let level_form = config.dialect >= Dialect::Pt22
+                    && !(!strict
+                        && (rest.starts_with("SEVERITY=") || rest.starts_with("MESSAGE=")));
+                if level_form {
+                    let (lvl, text) = rest.split_once(' ').unwrap_or((rest, ""));
+                    let level = Level::parse(lvl.as_bytes()).ok_or(Error::KvLine {
+                        keyword: "LOG",
+                        problem: KvProblem::BadSeverity,
+                        offset: at,
+                    })?;
+                    let text = if strict {
+                        text
+                    } else {
+                        text.trim_start_matches(' ')
+                    };
+                    Message::LevelLog(LevelLog {
+                        level,
+                        text: Text::checked(text),
+                    })
+                } else {
+                    parse_log(rest, at, strict)?
+                }
+            }
+            Kw::Status => {
+                let (rest, at) = f.rest()?;
+                let pairs = KvLine::parse_for(rest, strict, "STATUS").map_err(|e| e.shifted(at))?;
+                let status = Status { pairs };
+                if status.pairs.iter().next().is_none()
+                    || strict && status.transport().is_none() && !status.is_version_report()
+                {
+                    return Err(Error::KvLine {
+                        keyword: "STATUS",
+                        problem: KvProblem::MissingKey,
+                        offset: line.len(),
+                    });
+                }
+                Message::Status(status)
+            }
+        })
+    }
+
+    /// The keyword (`PROXY DONE`, `CMETHODS DONE` and `SMETHODS DONE` give their first word).
+    pub fn keyword(&self) -> &str {
+        match self {
+            Message::Version(_) => "VERSION",
+            Message::VersionError(_) => "VERSION-ERROR",
+            Message::EnvError(_) => "ENV-ERROR",
+            Message::ProxyDone => "PROXY",
+            Message::ProxyError(_) => "PROXY-ERROR",
+            Message::Cmethod(_) => "CMETHOD",
+            Message::CmethodError(_) => "CMETHOD-ERROR",
+            Message::CmethodsDone => "CMETHODS",
+            Message::Smethod(_) => "SMETHOD",
+            Message::SmethodError(_) => "SMETHOD-ERROR",
+            Message::SmethodsDone => "SMETHODS",
+            Message::Log(_) | Message::LevelLog(_) => "LOG",
+            Message::Status(_) => "STATUS",
+            Message::Cmessage(_) => "CMESSAGE",
+            Message::Smessage(_) => "SMESSAGE",
+            Message::Unknown(u) => u.keyword(),
+        }
+    }
+
+    /// Calls `out` with each piece of the line, without the line feed.
+    fn pieces(&self, out: &mut impl FnMut(&str)) {
+        let with_text = |out: &mut dyn FnMut(&str), kw: &str, t: &str| {
+            out(kw);
+            if !t.is_empty() {
+                out(" ");
+                out(t);
+            }
+        };
+        match self {
+            Message::Version(v) => {
+                out("VERSION ");
+                out(v);
+            }
+            Message::VersionError(t) => with_text(out, "VERSION-ERROR", t),
+            Message::EnvError(t) => with_text(out, "ENV-ERROR", t),
+            Message::ProxyDone => out("PROXY DONE"),
+            Message::ProxyError(t) => with_text(out, "PROXY-ERROR", t),
+            Message::Cmethod(c) => {
+                out("CMETHOD ");
+                out(&c.transport);
+                out(" ");
+                out(c.protocol.as_str());
+                out(" ");
+                put_addr(&c.addr, out);
+                if !c.extra.is_empty() {
+                    out(" ");
+                    out(&c.extra);
+                }
+            }
+            Message::CmethodError(e) => {
+                out("CMETHOD-ERROR ");
+                with_text(out, &e.transport, &e.message);
+            }
+            Message::CmethodsDone => out("CMETHODS DONE"),
+            Message::Smethod(s) => {
+                out("SMETHOD ");
+                out(&s.transport);
+                out(" ");
+                put_addr(&s.addr, out);
+                if let Some(a) = &s.args {
+                    out(" ARGS:");
+                    out(a);
+                }
+                if !s.options.is_empty() {
+                    out(" ");
+                    out(&s.options);
+                }
+            }
+            Message::SmethodError(e) => {
+                out("SMETHOD-ERROR ");
+                with_text(out, &e.transport, &e.message);
+            }
+            Message::SmethodsDone => out("SMETHODS DONE"),
+            Message::Log(l) => {
+                out("LOG ");
+                out(l.pairs.as_str());
+            }
+            Message::LevelLog(l) => {
+                out("LOG ");
+                out(l.level.as_str());
+                if !l.text.is_empty() {
+                    out(" ");
+                    out(&l.text);
+                }
+            }
+            Message::Status(s) => {
+                out("STATUS ");
+                out(s.pairs.as_str());
+            }
+            Message::Cmessage(t) => with_text(out, "CMESSAGE", t),
+            Message::Smessage(t) => with_text(out, "SMESSAGE", t),
+            Message::Unknown(u) => with_text(out, &u.keyword, &u.rest),
+        }
+    }
+
+    /// The length of the encoded line, line feed included.
+    pub fn encoded_len(&self) -> usize {
+        let mut n = 1;
+        self.pieces(&mut |s| n += s.len());
+        n
+    }
+
+    /// Writes the line and its line feed into `buf`, returning the bytes written; writes
+    /// nothing and fails with [`Error::BufferTooSmall`] if `buf` has less room than
+    /// [`encoded_len`](Self::encoded_len).
+    pub fn encode(&self, buf: &mut impl BufMut) -> Result<usize, Error> {
+        let needed = self.encoded_len();
+        if buf.remaining_mut() < needed {
+            return Err(Error::BufferTooSmall {
+                needed,
+                available: buf.remaining_mut(),
+            });
+        }
+        self.pieces(&mut |s| buf.put_slice(s.as_bytes()));
+        buf.put_u8(b'\n');
+        Ok(needed)
+    }
+
+    /// The stream the PT writes this line to in `dialect`: stdout, except the error lines
+    /// (`VERSION-ERROR`, `ENV-ERROR`, `PROXY-ERROR`, `CMETHOD-ERROR`, `SMETHOD-ERROR`) in PT 2.0
+    /// and later, which go to stderr (pt2 Dispatcher IPC section 3; behaviours:
+    /// `pt2-error-streams-exit-codes`). A parent should read both streams with the same parser.
+    pub fn stream(&self, dialect: Dialect) -> Stream {
+        match self {
+            Message::VersionError(_)
+            | Message::EnvError(_)
+            | Message::ProxyError(_)
+            | Message::CmethodError(_)
+            | Message::SmethodError(_)
+                if dialect != Dialect::Pt1 =>
+            {
+                Stream::Stderr
+            }
+            _ => Stream::Stdout,
+        }
+    }
+
+    /// The `VERSION` line for a negotiated version.
+    pub fn version(version: &pt_env::Version<'_>) -> Message<'static> {
+        Message::Version(Token::checked(version.token()).into_owned())
+    }
+
+    /// The line of a pt-env error (`VERSION-ERROR`, `ENV-ERROR` or `PROXY-ERROR`).
+    ///
+    /// ```
+    /// let err = pt_env::parse(&[("TOR_PT_MANAGED_TRANSPORT_VER", "2")], &pt_env::Config::DEFAULT)
+    ///     .unwrap_err();
+    /// assert_eq!(pt_ipc::Message::from_env_error(&err.line()).to_string(), "VERSION-ERROR no-version");
+    /// ```
+    pub fn from_env_error(line: &pt_env::ErrorLine) -> Message<'static> {
+        // pt-env writes printable ASCII messages; anything else would be replaced.
+        let text = Text::from_string(line.message.clone()).unwrap_or_else(|_| {
+            Text::from_string(
+                line.message
+                    .replace(['\n', '\r', '\0'], " ")
+                    .trim_start()
+                    .into(),
+            )
+            .unwrap_or_else(|_| Text::checked("error").into_owned())
+        });
+        match line.keyword {
+            pt_env::Keyword::VersionError => Message::VersionError(text),
+            pt_env::Keyword::EnvError => Message::EnvError(text),
+            pt_env::Keyword::ProxyError => Message::ProxyError(text),
+        }
+    }
+
+    /// A copy that no longer borrows the input.
+    pub fn into_owned(self) -> Message<'static> {
+        match self {
+            Message::Version(t) => Message::Version(t.into_owned()),
+            Message::VersionError(t) => Message::VersionError(t.into_owned()),
+            Message::EnvError(t) => Message::EnvError(t.into_owned()),
+            Message::ProxyDone => Message::ProxyDone,
+            Message::ProxyError(t) => Message::ProxyError(t.into_owned()),
+            Message::Cmethod(c) => Message::Cmethod(c.into_owned()),
+            Message::CmethodError(e) => Message::CmethodError(e.into_owned()),
+            Message::CmethodsDone => Message::CmethodsDone,
+            Message::Smethod(s) => Message::Smethod(s.into_owned()),
+            Message::SmethodError(e) => Message::SmethodError(e.into_owned()),
+            Message::SmethodsDone => Message::SmethodsDone,
+            Message::Log(l) => Message::Log(l.into_owned()),
+            Message::LevelLog(l) => Message::LevelLog(l.into_owned()),
+            Message::Status(s) => Message::Status(s.into_owned()),
+            Message::Cmessage(t) => Message::Cmessage(t.into_owned()),
+            Message::Smessage(t) => Message::Smessage(t.into_owned()),
+            Message::Unknown(u) => Message::Unknown(u.into_owned()),
+        }
+    }
+}
+
+fn kw_name(kw: Kw) -> &'static str {
+    match kw {
+        Kw::Proxy => "PROXY DONE",
+        Kw::Cmethods => "CMETHODS DONE",
+        Kw::Smethods => "SMETHODS DONE",
+        Kw::CmethodError => "CMETHOD-ERROR",
+        _ => "SMETHOD-ERROR",
+    }
+}
+
+/// The PT 1.0 LOG arguments.
+fn parse_log(rest: &str, at: usize, strict: bool) -> Result<Message<'_>, Error> {
+    let pairs = KvLine::parse_for(rest, strict, "LOG").map_err(|e| e.shifted(at))?;
+    let missing = |offset| Error::KvLine {
+        keyword: "LOG",
+        problem: KvProblem::MissingKey,
+        offset,
+    };
+    let sev = first_value(rest, strict, b"SEVERITY").ok_or(missing(at + rest.len()))?;
+    let severity = Severity::parse(&sev).ok_or_else(|| Error::KvLine {
+        keyword: "LOG",
+        problem: KvProblem::BadSeverity,
+        offset: at + rest.find("SEVERITY=").unwrap_or(0) + 9,
+    })?;
+    let message = first_value(rest, strict, b"MESSAGE").ok_or(missing(at + rest.len()))?;
+    Ok(Message::Log(Log {
+        severity,
+        message,
+        pairs,
+    }))
+}
+
+/// Checks the line's bytes: no NUL or LF; a trailing CR dropped (lenient) or refused (strict);
+/// UTF-8 (lenient) or US-ASCII (strict).
+fn check_line(line: &[u8], strict: bool) -> Result<&str, Error> {
+    let line = match line.split_last() {
+        Some((b'\r', head)) if !strict => head,
+        Some((b'\r', head)) => {
+            return Err(Error::CarriageReturn { offset: head.len() });
+        }
+        _ => line,
+    };
+    if let Some(at) = memchr::memchr2(0, b'\n', line) {
+        return Err(if line.get(at) == Some(&0) {
+            Error::Nul { offset: at }
+        } else {
+            Error::LineFeed { offset: at }
+        });
+    }
+    if strict && let Some(offset) = line.iter().position(|b| !b.is_ascii()) {
+        return Err(Error::NotAscii { offset });
+    }
+    core::str::from_utf8(line).map_err(|e| Error::NotUtf8 {
+        offset: e.valid_up_to(),
+    })
+}
+
+impl fmt::Display for Message<'_> {
+    /// The line, without its line feed.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut r = Ok(());
+        self.pieces(&mut |s| {
+            if r.is_ok() {
+                r = f.write_str(s);
+            }
+        });
+        r
+    }
+}
