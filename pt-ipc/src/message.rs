@@ -893,6 +893,9 @@ impl<'a> Fields<'a> {
         }
         let start = self.pos + skip;
         if start == bytes.len() {
+            if self.strict {
+                return Err(Error::EmptyField { offset: self.pos });
+            }
             self.pos = start;
             return Ok(None);
         }
