@@ -45,18 +45,21 @@
 //! let (mut pt_in, mut tor_in) = (Vec::new(), Vec::new()); // what each side received
 //! let mut seen = Vec::new();
 //! loop {
-//!     // tor's turn: the first call sends `01 00`.
-//!     let p = tor.advance(&tor_in, &mut pt_in)?; // `pt_in` stands for the socket
-//!     tor_in.drain(..p.consumed);
+//!     // tor's turn: the first call sends `01 00`. (`pt_in` stands for the socket: what tor
+//!     // writes is sent at once, so `?` loses nothing here.)
+//!     let p = tor.advance(&tor_in, &mut pt_in)?;
+//!     let (consumed, mut pt_turn) = (p.consumed, false);
 //!     match p.event {
 //!         server::Event::Decide { .. } => tor.decide(true, &mut pt_in)?, // OKAY
-//!         server::Event::NeedInput => {}
+//!         server::Event::NeedInput => pt_turn = true,
 //!         server::Event::Done => break,
-//!         other => { seen.push(format!("{other:?}")); continue; }
+//!         other => seen.push(format!("{other:?}")), // a USERADDR or TRANSPORT
 //!     }
-//!     // The PT's turn.
-//!     let p = pt.advance(&pt_in, &mut tor_in)?;
-//!     pt_in.drain(..p.consumed);
+//!     tor_in.drain(..consumed); // after the event, which borrows the input
+//!     if pt_turn {
+//!         let p = pt.advance(&pt_in, &mut tor_in)?;
+//!         pt_in.drain(..p.consumed);
+//!     }
 //! }
 //! assert_eq!(pt.advance(&pt_in, &mut tor_in)?.event, client::Event::Done);
 //! assert_eq!(seen, ["UserAddr(198.51.100.7:50000)", "Transport(\"obfs4\")"]);

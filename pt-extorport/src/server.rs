@@ -29,7 +29,7 @@
 //! tor's rule closes when `input.len() > consumed` on [`Event::Decide`].
 //!
 //! ```
-//! use pt_extorport::server::{Event, Handshake, MAX_ADVANCE_OUTPUT};
+//! use pt_extorport::server::{Event, Handshake};
 //! use pt_extorport::{Cookie, client};
 //!
 //! let key = Cookie::new([0x11; 32]).key();
@@ -44,17 +44,20 @@
 //! loop {
 //!     let result = tor.advance(&to_tor, &mut to_pt);
 //!     let p = result?; // `to_pt` is the "socket": it already holds what tor sent
-//!     to_tor.drain(..p.consumed);
+//!     let consumed = p.consumed;
+//!     let pt_turn = p.event == Event::NeedInput;
 //!     match p.event {
-//!         Event::NeedInput => {
-//!             let p = pt.advance(&to_pt, &mut to_tor)?;
-//!             to_pt.drain(..p.consumed);
-//!         }
+//!         Event::NeedInput => {}
 //!         Event::UserAddr(a) => addr = Some(a),
-//!         Event::Transport(name) => transport = name.to_owned(),
+//!         Event::Transport(name) => transport = name.to_owned(), // borrowed from `to_tor`
 //!         Event::Ignored(_) => {}
 //!         Event::Decide { .. } => tor.decide(true, &mut to_pt)?,
 //!         Event::Done => break,
+//!     }
+//!     to_tor.drain(..consumed); // once the event, which borrows the input, is handled
+//!     if pt_turn {
+//!         let p = pt.advance(&to_pt, &mut to_tor)?;
+//!         to_pt.drain(..p.consumed);
 //!     }
 //! }
 //! let p = pt.advance(&to_pt, &mut to_tor)?;
