@@ -7,6 +7,7 @@
 //! so in its summary; `.ci/run` installs tor, obfs4proxy and curl and runs them with
 //! `cargo test -p pt-interop -- --ignored`, where a missing peer is a failure.
 
+pub mod extorport;
 pub mod socks;
 pub mod tor;
 

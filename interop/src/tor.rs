@@ -126,3 +126,60 @@ fn set_private(dir: &Path) -> Result<(), String> {
 fn set_private(_: &Path) -> Result<(), String> {
     Ok(())
 }
+
+/// The torrc of a bridge that listens on loopback only, with an Extended ORPort: its ORPort
+/// and ExtORPort on `127.0.0.1:auto`, a fake loopback directory authority and no fallback
+/// directories, so that it contacts nothing (the recipe the tor transcripts were recorded
+/// with).
+pub const EXTORPORT_BRIDGE_TORRC: &str = "SocksPort 0\n\
+    ORPort 127.0.0.1:auto\n\
+    Address 127.0.0.1\n\
+    BridgeRelay 1\n\
+    PublishServerDescriptor 0\n\
+    AssumeReachable 1\n\
+    ShutdownWaitLength 0\n\
+    DirAuthority fakeauth orport=19709 no-v2 v3ident=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA \
+    127.0.0.1:19708 BBBB BBBB BBBB BBBB BBBB BBBB BBBB BBBB BBBB BBBB\n\
+    UseDefaultFallbackDirs 0\n\
+    ExtORPort 127.0.0.1:auto\n";
+
+/// The line tor logs when its Extended ORPort listens.
+const EXTORPORT_READY: &str = "Opened Extended OR listener connection (ready) on ";
+
+/// A running loopback bridge with an Extended ORPort.
+pub struct ExtOrPortBridge {
+    /// The tor process (ended by PID when dropped).
+    pub tor: Tor,
+    /// Where its Extended ORPort listens.
+    pub extorport: std::net::SocketAddr,
+    /// The cookie file it wrote (`DataDirectory/extended_orport_auth_cookie`).
+    pub cookie_file: PathBuf,
+}
+
+impl ExtOrPortBridge {
+    /// Starts tor with [`EXTORPORT_BRIDGE_TORRC`] and waits (up to 60 s) until its Extended
+    /// ORPort listens and its 64-byte cookie file is written.
+    pub fn start(name: &str) -> Result<ExtOrPortBridge, String> {
+        let mut tor = Tor::start(name, EXTORPORT_BRIDGE_TORRC)?;
+        let cookie_file = tor.dir().join("data/extended_orport_auth_cookie");
+        let cookie = cookie_file.clone();
+        tor.wait_until(
+            Duration::from_secs(60),
+            &["[err]", "Failed to bind", "Could not bind"],
+            |log| {
+                log.contains(EXTORPORT_READY) && fs::metadata(&cookie).is_ok_and(|m| m.len() == 64)
+            },
+        )?;
+        let log = tor.notice_log();
+        let addr = log
+            .lines()
+            .find_map(|l| l.split(EXTORPORT_READY).nth(1))
+            .and_then(|a| a.trim().parse().ok())
+            .ok_or_else(|| format!("no Extended ORPort address in tor's log:\n{log}"))?;
+        Ok(ExtOrPortBridge {
+            tor,
+            extorport: addr,
+            cookie_file,
+        })
+    }
+}
