@@ -19,7 +19,7 @@
 //! connection closes without a reply; the client nonce is buffered until its 32 bytes are
 //! there; a wrong ClientHash (compared in constant time) gets the status `00` and closes;
 //! USERADDR must be an IP literal with an optional port
-//! ([`parse_useraddr`](crate::command::parse_useraddr));
+//! ([`command::parse_useraddr`](crate::command::parse_useraddr));
 //! TRANSPORT a C identifier (a second one replaces the first); unknown commands are
 //! skipped, as are OKAY, DENY and CONTROL sent by a PT.
 //!
