@@ -84,7 +84,8 @@ pub enum Event {
     /// Call again when more bytes have arrived (after sending `out`: tor waits for it).
     NeedInput,
     /// tor answered OKAY: the handshake is over and the input after the consumed bytes is
-    /// OR-protocol data. The call that returns `Done` wrote nothing.
+    /// OR-protocol data. Send `out` before relaying: when tor's status and OKAY arrive in one
+    /// read (a replay, a test), the call that returns `Done` also wrote the commands.
     Done,
 }
 
@@ -137,6 +138,10 @@ impl<'a> Handshake<'a> {
 
     /// Sends USERADDR with the client's address, as `1.2.3.4:5678` or `[1:2::3:4]:5678`
     /// (the spec's two forms; `ext-orport-spec.txt` section 3.2.1).
+    ///
+    /// Port 0 is written as `:0`, which tor refuses by closing the connection (an explicit
+    /// port must be 1-65535; behaviours: `extorport-useraddr-grammar`): give the client's real
+    /// port.
     #[must_use]
     pub fn with_useraddr(mut self, addr: SocketAddr) -> Self {
         let len = format_useraddr(addr, &mut self.useraddr);

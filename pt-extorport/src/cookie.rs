@@ -111,6 +111,13 @@ impl Cookie {
     }
 }
 
+#[cfg(feature = "arbitrary")]
+impl<'a> arbitrary::Arbitrary<'a> for Cookie {
+    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+        Ok(Cookie(u.arbitrary()?))
+    }
+}
+
 impl Drop for Cookie {
     fn drop(&mut self) {
         self.0.zeroize();

@@ -95,8 +95,8 @@
 //!   either way).
 //! - `alloc`: required.
 //! - `serde`: `Serialize`/`Deserialize` on [`ErrorKind`].
-//! - `arbitrary`: `Arbitrary` on [`Command`], generating only valid commands, so that
-//!   `parse(encode(x)) == x` is a fuzzable property. Implies `std`.
+//! - `arbitrary`: `Arbitrary` on [`Command`] (generating only valid commands, so that
+//!   `parse(encode(x)) == x` is a fuzzable property) and [`Cookie`]. Implies `std`.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
