@@ -173,6 +173,7 @@ impl<'a> Handshake<'a> {
     }
 
     /// The USERADDR, TRANSPORT and DONE commands' length.
+    #[inline]
     fn metadata_len(&self) -> usize {
         let useraddr = if self.has_useraddr {
             HEADER_LEN + usize::from(self.useraddr_len)
@@ -190,6 +191,7 @@ impl<'a> Handshake<'a> {
     }
 
     /// What is still to be written.
+    #[inline]
     fn output_left(&self) -> usize {
         match self.state {
             State::AuthTypes => MAX_AUTH_OUTPUT + self.metadata_len(),
@@ -216,6 +218,7 @@ impl<'a> Handshake<'a> {
     /// - [`Error::BufferTooSmall`]: nothing was written or consumed and the machine did not
     ///   change; send `out` (or give it more room) and call again.
     /// - [`Error::Failed`] after a failure: nothing written.
+    #[inline]
     pub fn advance<B: BufMut>(
         &mut self,
         input: &[u8],
@@ -228,6 +231,15 @@ impl<'a> Handshake<'a> {
                 event: Event::NeedInput,
             });
         }
+        self.advance_slow(input, out)
+    }
+
+    #[inline(never)]
+    fn advance_slow<B: BufMut>(
+        &mut self,
+        input: &[u8],
+        out: &mut B,
+    ) -> Result<Progress<Event>, Error> {
         match self.state {
             State::Done => {
                 return Ok(Progress {

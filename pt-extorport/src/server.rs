@@ -173,6 +173,7 @@ impl<'k> Handshake<'k> {
         self.state == State::Failed
     }
 
+    #[inline]
     fn output_left(&self) -> usize {
         match self.state {
             State::Start => MAX_ADVANCE_OUTPUT,
@@ -199,6 +200,7 @@ impl<'k> Handshake<'k> {
     ///   change; send `out` (or give it more room) and call again.
     /// - [`Error::DecisionPending`] while a [`decide`](Self::decide) is due, [`Error::Failed`]
     ///   after a failure: nothing written.
+    #[inline]
     pub fn advance<'i, B: BufMut>(
         &mut self,
         input: &'i [u8],
@@ -211,6 +213,15 @@ impl<'k> Handshake<'k> {
                 event: Event::NeedInput,
             });
         }
+        self.advance_slow(input, out)
+    }
+
+    #[inline(never)]
+    fn advance_slow<'i, B: BufMut>(
+        &mut self,
+        input: &'i [u8],
+        out: &mut B,
+    ) -> Result<Progress<Event<'i>>, Error> {
         match self.state {
             State::Done => {
                 return Ok(Progress {
