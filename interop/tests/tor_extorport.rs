@@ -198,10 +198,6 @@ fn tor_extorport() {
             other => panic!("{what}: tor sent {}", hex(other)),
         };
         let ours = our_verdict(&cmds);
-        assert_eq!(
-            ours == Ok(true),
-            tor_okay,
-            "{what}: ours {ours:?}"
-        );
+        assert_eq!(ours == Ok(true), tor_okay, "{what}: ours {ours:?}");
     }
 }
