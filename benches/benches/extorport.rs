@@ -150,10 +150,7 @@ fn tor_side(k: &AuthKey, reads: &Reads, sent: &mut [u8; 128]) -> (usize, bool) {
     let (mut start, mut ends) = (0, reads.ends.iter());
     let mut end = 0;
     let mut done = false;
-    loop {
-        let Ok(p) = hs.advance(&reads.bytes[start..end], &mut out) else {
-            break;
-        };
+    while let Ok(p) = hs.advance(&reads.bytes[start..end], &mut out) {
         let consumed = p.consumed;
         match p.event {
             server::Event::NeedInput => match ends.next() {
