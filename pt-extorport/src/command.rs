@@ -287,6 +287,10 @@ pub fn parse_useraddr(body: &[u8]) -> Result<SocketAddr, Error> {
 
 /// An IPv6 literal as `tor_addr_parse` reads one: `[` IPv6 `]`, or bare.
 fn ipv6_literal(text: &[u8]) -> Option<Ipv6Addr> {
+    // `[...]:port` is no literal: say so before parsing the address in brackets.
+    if text.first() == Some(&b'[') && text.last() != Some(&b']') {
+        return None;
+    }
     let (_, ip) = all_consuming(alt((bracketed_ipv6, bare_ipv6)))
         .parse(text)
         .ok()?;
