@@ -1,6 +1,7 @@
 //! Our codecs as the parent of a real obfs4proxy pair, loopback only:
 //!
-//! 1. obfs4proxy as a server PT prints `SMETHOD obfs4 ... ARGS:cert=...,iat-mode=0`; we decode
+//! 1. obfs4proxy as a server PT prints `SMETHOD obfs4 ... ARGS:cert=...,iat-mode=0`; we read
+//!    its stdout with pt-ipc's splitter, messages and session checker (tor's rules), and decode
 //!    the ARGS with `pt_args::smethod` (lenient and strict).
 //! 2. obfs4proxy as a client PT opens a SOCKS5 port; our SOCKS client (`pt_socks::client`)
 //!    sends those arguments in RFC 1929 exactly as tor would, and obfs4proxy's own (strict)
@@ -9,12 +10,14 @@
 //!
 //! Ignored by a plain `cargo test`; `.ci/run` installs obfs4proxy and runs it with `--ignored`.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::Duration;
 
 use pt_args::smethod;
+use pt_ipc::Protocol;
+use pt_ipc::session::{Event, Launched, Session, Side};
 use pt_socks::client::Auth;
 use pt_socks::{Target, Version};
 
@@ -22,11 +25,16 @@ use pt_socks::{Target, Version};
 struct Pt {
     child: Child,
     stdin: Option<ChildStdin>,
+    /// Every line the session saw, for failure messages.
     lines: Vec<String>,
+    /// What the pt-ipc session checker accepted.
+    launched: Vec<Launched>,
 }
 
 impl Pt {
-    fn start(env: &[(&str, String)]) -> Pt {
+    /// Starts obfs4proxy and reads its stdout through pt-ipc's splitter and session checker
+    /// (tor's rules) until setup is done; a PT that breaks the protocol fails the test.
+    fn start(env: &[(&str, String)], side: Side) -> Pt {
         let mut child = Command::new("obfs4proxy")
             .env_clear()
             .env("PATH", "/usr/bin:/bin")
@@ -39,29 +47,46 @@ impl Pt {
             .spawn()
             .expect("obfs4proxy is not installed (apt-get install obfs4proxy)");
         let stdin = child.stdin.take();
-        let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
-        let mut lines = Vec::new();
-        for line in stdout.lines() {
-            let line = line.expect("obfs4proxy stdout");
-            let done =
-                line == "CMETHODS DONE" || line == "SMETHODS DONE" || line.contains("-ERROR");
-            lines.push(line);
-            if done {
-                break;
+        let mut stdout = child.stdout.take().expect("piped stdout");
+        let mut session = match side {
+            Side::Client => Session::client(&["1"], &["obfs4"], false),
+            Side::Server => Session::server(&["1"], &["obfs4"]),
+        };
+        let (mut buf, mut lines) = (Vec::new(), Vec::new());
+        let mut chunk = [0u8; 512];
+        'read: loop {
+            let n = stdout.read(&mut chunk).expect("obfs4proxy stdout");
+            buf.extend_from_slice(&chunk[..n]);
+            loop {
+                let p = if n == 0 {
+                    session.finish(&buf)
+                } else {
+                    session.advance(&buf)
+                }
+                .expect("session not over");
+                let end = (p.consumed.min(buf.len())).saturating_sub(1);
+                lines.push(String::from_utf8_lossy(&buf[..end]).into_owned());
+                match p.event {
+                    Event::NeedInput if n > 0 => {
+                        lines.pop();
+                        buf.drain(..p.consumed);
+                        break;
+                    }
+                    Event::Done => break 'read,
+                    Event::Failed(why) => panic!("obfs4proxy failed: {why} ({lines:?})"),
+                    Event::Closed | Event::NeedInput => panic!("stdout ended early: {lines:?}"),
+                    _ => {}
+                }
+                buf.drain(..p.consumed);
             }
         }
+        let launched = session.launched().to_vec();
         Pt {
             child,
             stdin,
             lines,
+            launched,
         }
-    }
-
-    /// The words after `keyword` on the first line starting with it.
-    fn line(&self, keyword: &str) -> Vec<&str> {
-        let line = self.lines.iter().find(|l| l.starts_with(keyword));
-        let line = line.unwrap_or_else(|| panic!("no {keyword} line in {:?}", self.lines));
-        line.split(' ').skip(1).collect()
     }
 }
 
@@ -102,25 +127,28 @@ fn obfs4proxy_server_args_and_client_socks_round_trip() {
     let echo = echo_server();
     let bind = format!("127.0.0.1:{}", free_port());
 
-    let server = Pt::start(&[
-        (
-            "TOR_PT_STATE_LOCATION",
-            dir.join("server").display().to_string(),
-        ),
-        ("TOR_PT_SERVER_TRANSPORTS", "obfs4".into()),
-        ("TOR_PT_SERVER_BINDADDR", format!("obfs4-{bind}")),
-        ("TOR_PT_ORPORT", format!("127.0.0.1:{echo}")),
-    ]);
-    let smethod_line = server.line("SMETHOD ");
+    let server = Pt::start(
+        &[
+            (
+                "TOR_PT_STATE_LOCATION",
+                dir.join("server").display().to_string(),
+            ),
+            ("TOR_PT_SERVER_TRANSPORTS", "obfs4".into()),
+            ("TOR_PT_SERVER_BINDADDR", format!("obfs4-{bind}")),
+            ("TOR_PT_ORPORT", format!("127.0.0.1:{echo}")),
+        ],
+        Side::Server,
+    );
+    assert_eq!(server.launched.len(), 1, "{:?}", server.lines);
+    let smethod = &server.launched[0];
     assert_eq!(
-        &smethod_line[..2],
-        ["obfs4", bind.as_str()],
+        (smethod.transport.as_str(), smethod.addr.to_string()),
+        ("obfs4", bind.clone()),
         "{:?}",
         server.lines
     );
-    let raw_args = smethod_line[2]
-        .strip_prefix("ARGS:")
-        .expect("SMETHOD has ARGS");
+    assert!(smethod.requested);
+    let raw_args = smethod.args.as_deref().expect("SMETHOD has ARGS");
     let args = smethod::parse(raw_args).expect("obfs4proxy's ARGS decode");
     let strict = smethod::Config::STRICT;
     assert_eq!(
@@ -140,19 +168,27 @@ fn obfs4proxy_server_args_and_client_socks_round_trip() {
         "our encoder writes the same line"
     );
 
-    let client = Pt::start(&[
-        (
-            "TOR_PT_STATE_LOCATION",
-            dir.join("client").display().to_string(),
-        ),
-        ("TOR_PT_CLIENT_TRANSPORTS", "obfs4".into()),
-    ]);
-    let cmethod = client.line("CMETHOD ");
-    assert_eq!(&cmethod[..2], ["obfs4", "socks5"], "{:?}", client.lines);
+    let client = Pt::start(
+        &[
+            (
+                "TOR_PT_STATE_LOCATION",
+                dir.join("client").display().to_string(),
+            ),
+            ("TOR_PT_CLIENT_TRANSPORTS", "obfs4".into()),
+        ],
+        Side::Client,
+    );
+    let cmethod = &client.launched[0];
+    assert_eq!(
+        (cmethod.transport.as_str(), cmethod.protocol),
+        ("obfs4", Some(Protocol::Socks5)),
+        "{:?}",
+        client.lines
+    );
 
     // What tor would send for `Bridge obfs4 <bind> cert=... iat-mode=0`.
     let socks_args = pt_args::socks::to_vec_with(&args, pt_args::socks::Escaping::Minimal).unwrap();
-    let mut stream = TcpStream::connect(cmethod[2]).expect("connect to obfs4proxy's SOCKS port");
+    let mut stream = TcpStream::connect(cmethod.addr).expect("connect to obfs4proxy's SOCKS port");
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
         .unwrap();

@@ -89,7 +89,7 @@ fn address(i: &[u8]) -> Res<'_, SocketAddr> {
 /// Reads a whole field as an address, refusing port 0 (tor does).
 fn parse_addr(t: &[u8], at: usize, kw: &'static str) -> Result<SocketAddr, Error> {
     match address(t) {
-        Ok((rest, a)) if rest.is_empty() => {
+        Ok((&[], a)) => {
             if a.port() == 0 {
                 Err(Error::ZeroPort {
                     keyword: kw,

@@ -140,13 +140,10 @@ proptest! {
         let input: Vec<u8> = lines.iter().flat_map(|l| format!("{l}\n").into_bytes()).collect();
         let mut s2 = if server { Session::server(&["1"], &["a"]) } else { Session::client(&["1"], &["a"], proxy) };
         let mut buf = &input[..];
-        loop {
-            match s2.advance(buf) {
-                Ok(p) => {
-                    buf = &buf[p.consumed..];
-                    if matches!(p.event, Event::NeedInput | Event::Failed(_)) { break; }
-                }
-                Err(_) => break,
+        while let Ok(p) = s2.advance(buf) {
+            buf = &buf[p.consumed..];
+            if matches!(p.event, Event::NeedInput | Event::Failed(_)) {
+                break;
             }
         }
         prop_assert_eq!(s2.is_failed(), s.is_failed());

@@ -18,8 +18,10 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use pt_args::socks::Escaping;
-use pt_env::{Config, Dialect, Env, Error, PtConfig, Stream};
+use pt_env::{Config, Dialect, Env, PtConfig, Stream};
 use pt_interop::hex;
+use pt_ipc::pt::Setup;
+use pt_ipc::{Cmethod, Message, MethodError, Protocol, Text};
 use pt_socks::server::Policy;
 use pt_socks::socks5::ReplyCode;
 
@@ -38,31 +40,48 @@ fn main() {
     let vars = pt_env::vars_os();
     let env = Env::from_pairs(&vars);
     let config = Config::DEFAULT;
-    let version = env.negotiate(&config).unwrap_or_else(|e| fail(&e, None));
-    println!("VERSION {version}");
+    let version = env
+        .negotiate(&config)
+        .unwrap_or_else(|e| fail(Setup::failed(None, &e, None)));
+    let setup = Setup::new(&version);
     let dialect = version.dialect();
     let client = match env.config(version, &config) {
         Ok(PtConfig::Client(c)) => c,
         Ok(PtConfig::Server(_)) => {
-            println!("ENV-ERROR client_pt is a client PT: TOR_PT_SERVER_TRANSPORTS is set");
+            let mut lines = setup.lines().to_vec();
+            let text = "client_pt is a client PT: TOR_PT_SERVER_TRANSPORTS is set";
+            lines.push(Message::EnvError(Text::new(text).expect("one line")));
+            emit(&lines, dialect);
             std::process::exit(1);
         }
-        Err(e) => fail(&e, Some(dialect)),
+        Err(e) => fail(Setup::failed(Some(setup), &e, Some(dialect))),
     };
     if client.proxy.is_some() {
         // It dials nothing, so it cannot honour an upstream proxy: fail closed.
-        println!("PROXY-ERROR client_pt does not dial, so it cannot use a proxy");
+        let mut lines = setup.lines().to_vec();
+        let text = "client_pt does not dial, so it cannot use a proxy";
+        lines.push(Message::ProxyError(Text::new(text).expect("one line")));
+        emit(&lines, dialect);
         std::process::exit(1);
     }
+    let mut methods = Vec::new();
     for name in client.transports.iter().map(|t| t.as_str()) {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local addr");
         let proto = if name.ends_with('4') {
-            "socks4"
+            Protocol::Socks4
         } else {
-            "socks5"
+            Protocol::Socks5
         };
-        println!("CMETHOD {name} {proto} {addr}");
+        methods.push(
+            Cmethod::new(name, proto, addr)
+                .map(Cmethod::into_owned)
+                .map_err(|e| {
+                    MethodError::new(name, "cannot announce this listener")
+                        .map(MethodError::into_owned)
+                        .unwrap_or_else(|_| panic!("{e}"))
+                }),
+        );
         let (name, out) = (name.to_owned(), Arc::clone(&out));
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
@@ -71,21 +90,37 @@ fn main() {
             }
         });
     }
-    println!("CMETHODS DONE");
-    std::io::stdout().flush().ok();
+    // VERSION, the CMETHOD lines and CMETHODS DONE, written through pt-ipc.
+    let setup = setup.client(false, methods);
+    emit(setup.lines(), dialect);
     // Exit when the parent closes our stdin.
     let mut sink = [0u8; 64];
     while std::io::stdin().read(&mut sink).is_ok_and(|n| n > 0) {}
 }
 
-/// Writes `e`'s line where `dialect` puts it and exits with its code.
-fn fail(e: &Error, dialect: Option<Dialect>) -> ! {
-    match e.stream(dialect) {
-        Stream::Stdout => println!("{}", e.line()),
-        Stream::Stderr => eprintln!("{}", e.line()),
+/// Writes `lines` (encoded by pt-ipc) to the stream each goes to in `dialect`.
+fn emit(lines: &[Message<'_>], dialect: Dialect) {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    for m in lines {
+        match m.stream(dialect) {
+            Stream::Stdout => m.encode(&mut out),
+            Stream::Stderr => m.encode(&mut err),
+        }
+        .expect("a Vec has room");
     }
+    std::io::stdout().write_all(&out).ok();
     std::io::stdout().flush().ok();
-    std::process::exit(i32::from(e.exit_code(dialect)));
+    std::io::stderr().write_all(&err).ok();
+}
+
+/// Writes the lines of a failed setup where its dialect puts them and exits with its code.
+fn fail(setup: Setup<'_>) -> ! {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    setup.write(&mut out, &mut err).expect("a Vec has room");
+    std::io::stdout().write_all(&out).ok();
+    std::io::stdout().flush().ok();
+    std::io::stderr().write_all(&err).ok();
+    std::process::exit(i32::from(setup.exit_code().unwrap_or(1)));
 }
 
 fn serve(mut stream: std::net::TcpStream, name: &str, out: &Mutex<std::fs::File>) {
