@@ -46,47 +46,51 @@ fn check_inputs() {
     assert_eq!(lines(&cap, 64), lines(&cap, 1));
 }
 
-#[divan::bench]
-fn parse_cmethod() -> std::net::SocketAddr {
-    match Message::parse(black_box(CMETHOD)) {
+#[divan::bench(sample_size = 1000)]
+fn parse_cmethod(bencher: Bencher) {
+    bencher.bench_local(|| match Message::parse(black_box(CMETHOD)) {
         Ok(Message::Cmethod(c)) => c.addr(),
         _ => unreachable!(),
-    }
+    });
 }
 
-#[divan::bench]
-fn parse_smethod() -> usize {
-    match Message::parse(black_box(SMETHOD)) {
+#[divan::bench(sample_size = 1000)]
+fn parse_smethod(bencher: Bencher) {
+    bencher.bench_local(|| match Message::parse(black_box(SMETHOD)) {
         Ok(Message::Smethod(s)) => {
             let args = s.args(pt_args::smethod::Config::LENIENT).unwrap().unwrap();
             args.get("cert").map_or(0, str::len) + args.len()
         }
         _ => unreachable!(),
-    }
+    });
 }
 
-#[divan::bench]
-fn parse_log() -> usize {
-    match Message::parse(black_box(LOG)) {
+#[divan::bench(sample_size = 1000)]
+fn parse_log(bencher: Bencher) {
+    bencher.bench_local(|| match Message::parse(black_box(LOG)) {
         Ok(Message::Log(l)) => l.message().len(),
         _ => unreachable!(),
-    }
+    });
 }
 
-#[divan::bench]
-fn parse_status() -> usize {
-    match Message::parse(black_box(STATUS)) {
+#[divan::bench(sample_size = 1000)]
+fn parse_status(bencher: Bencher) {
+    bencher.bench_local(|| match Message::parse(black_box(STATUS)) {
         Ok(Message::Status(s)) => s.transport().map_or(0, |t| t.len()),
         _ => unreachable!(),
-    }
+    });
 }
 
-#[divan::bench]
-fn parse_status_all_values() -> usize {
-    match Message::parse(black_box(STATUS)) {
-        Ok(Message::Status(s)) => s.pairs().iter().map(|(k, v)| k.len() + v.len()).sum(),
+#[divan::bench(sample_size = 1000)]
+fn parse_status_all_values(bencher: Bencher) {
+    bencher.bench_local(|| match Message::parse(black_box(STATUS)) {
+        Ok(Message::Status(s)) => s
+            .pairs()
+            .iter()
+            .map(|(k, v)| k.len() + v.len())
+            .sum::<usize>(),
         _ => unreachable!(),
-    }
+    });
 }
 
 #[divan::bench(args = ["cmethod", "smethod", "log", "status"])]

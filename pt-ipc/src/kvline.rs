@@ -182,11 +182,28 @@ impl<'a> Iterator for Pairs<'a> {
     }
 }
 
-/// The first value of `key` in a checked text, undecoded (with its quotes when `true`).
-pub(crate) fn first_raw<'a>(text: &'a [u8], strict: bool, key: &[u8]) -> Option<(&'a [u8], bool)> {
-    Pairs { rest: text, strict }
-        .find(|p| p.key == key)
-        .map(|p| (p.value, p.quoted))
+/// A value as it appears in the text, and whether it is a quoted C string.
+pub(crate) type RawValue<'a> = (&'a [u8], bool);
+
+/// Checks `text` in one pass and returns, for each of `keys`, its first value undecoded (with
+/// its quotes when `true`), and the number of pairs.
+pub(crate) fn check_find<'a, const N: usize>(
+    text: &'a [u8],
+    strict: bool,
+    kw: &'static str,
+    keys: [&[u8]; N],
+) -> Result<([Option<RawValue<'a>>; N], usize), Error> {
+    let mut found = [None; N];
+    let mut n = 0;
+    walk(text, strict, kw, |p| {
+        n += 1;
+        for (k, slot) in keys.iter().zip(found.iter_mut()) {
+            if slot.is_none() && p.key == *k {
+                *slot = Some((p.value, p.quoted));
+            }
+        }
+    })?;
+    Ok((found, n))
 }
 
 /// Decodes one value (already checked).
@@ -225,6 +242,14 @@ impl<'a> KvLine<'a> {
             text: Cow::Borrowed(text),
             strict,
         })
+    }
+
+    /// A text already checked with `strict`.
+    pub(crate) fn checked(text: &'a str, strict: bool) -> KvLine<'a> {
+        KvLine {
+            text: Cow::Borrowed(text),
+            strict,
+        }
     }
 
     /// Builds a line from pairs, quoting a value as a C string unless it is non-empty printable

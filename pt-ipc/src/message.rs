@@ -43,42 +43,39 @@ fn field(i: &[u8]) -> Res<'_, &[u8]> {
     take_while1(|b| b != b' ').parse(i)
 }
 
-/// `port = 1*5DIGIT` with a value up to 65535.
-fn port(i: &[u8]) -> Res<'_, u16> {
+type StrRes<'a, T> = nom::IResult<&'a str, T>;
+
+fn verify_err(i: &str) -> nom::Err<nom::error::Error<&str>> {
+    nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Verify))
+}
+
+/// `port = 1*DIGIT` with a value up to 65535.
+fn port(i: &str) -> StrRes<'_, u16> {
     let (rest, d) = digit1(i)?;
-    let n = core::str::from_utf8(d)
-        .ok()
-        .and_then(|s| s.parse::<u16>().ok())
-        .ok_or_else(|| nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Digit)))?;
+    let n = d.parse::<u16>().map_err(|_| verify_err(i))?;
     Ok((rest, n))
 }
 
 /// `ipv4 = 1*(DIGIT / ".")`, read by `core::net`.
-fn ipv4(i: &[u8]) -> Res<'_, Ipv4Addr> {
-    let (rest, t) = take_while1(|b: u8| b.is_ascii_digit() || b == b'.').parse(i)?;
-    let ip = core::str::from_utf8(t)
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Verify)))?;
+fn ipv4(i: &str) -> StrRes<'_, Ipv4Addr> {
+    let (rest, t) = take_while1(|c: char| c.is_ascii_digit() || c == '.').parse(i)?;
+    let ip = t.parse().map_err(|_| verify_err(i))?;
     Ok((rest, ip))
 }
 
 /// `ipv6 = "[" 1*(HEXDIG / ":" / ".") "]"`, the inside read by `core::net`.
-fn bracketed_ipv6(i: &[u8]) -> Res<'_, Ipv6Addr> {
+fn bracketed_ipv6(i: &str) -> StrRes<'_, Ipv6Addr> {
     let (rest, _) = tag("[").parse(i)?;
     let (rest, t) =
-        take_while1(|b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.').parse(rest)?;
+        take_while1(|c: char| c.is_ascii_hexdigit() || c == ':' || c == '.').parse(rest)?;
     let (rest, _) = tag("]").parse(rest)?;
-    let ip = core::str::from_utf8(t)
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Verify)))?;
+    let ip = t.parse().map_err(|_| verify_err(i))?;
     Ok((rest, ip))
 }
 
 /// `address = (ipv4 / "[" ipv6 "]") ":" port`: an IP literal, as tor's `tor_addr_port_parse`
 /// needs for CMETHOD and SMETHOD (no host names).
-fn address(i: &[u8]) -> Res<'_, SocketAddr> {
+fn address(i: &str) -> StrRes<'_, SocketAddr> {
     let (rest, ip) =
         nom::branch::alt((ipv4.map(IpAddr::V4), bracketed_ipv6.map(IpAddr::V6))).parse(i)?;
     let (rest, _) = tag(":").parse(rest)?;
@@ -87,9 +84,9 @@ fn address(i: &[u8]) -> Res<'_, SocketAddr> {
 }
 
 /// Reads a whole field as an address, refusing port 0 (tor does).
-fn parse_addr(t: &[u8], at: usize, kw: &'static str) -> Result<SocketAddr, Error> {
+fn parse_addr(t: &str, at: usize, kw: &'static str) -> Result<SocketAddr, Error> {
     match address(t) {
-        Ok((&[], a)) => {
+        Ok(("", a)) => {
             if a.port() == 0 {
                 Err(Error::ZeroPort {
                     keyword: kw,
@@ -533,19 +530,6 @@ impl<'a> MethodError<'a> {
             message: self.message.into_owned(),
         }
     }
-}
-
-/// The first value of `key` in a checked key/value text, borrowing from the text when it
-/// needs no decoding.
-fn first_value<'a>(text: &'a str, strict: bool, key: &[u8]) -> Option<Cow<'a, [u8]>> {
-    let (raw, quoted) = crate::kvline::first_raw(text.as_bytes(), strict, key)?;
-    Some(if quoted {
-        crate::cstring::decode(raw, strict)
-            .map(|(v, _)| v)
-            .unwrap_or(Cow::Borrowed(raw))
-    } else {
-        Cow::Borrowed(raw)
-    })
 }
 
 /// `LOG SEVERITY=<severity> MESSAGE=<message>` (PT 1.0, `pt-spec.txt` section 3.3.4).
@@ -1032,7 +1016,7 @@ impl<'a> Message<'a> {
                 let protocol = Protocol::parse(proto.as_bytes(), config.dialect)
                     .ok_or(Error::BadProtocol { offset: pat })?;
                 let (a, aat) = f.need("CMETHOD", "address")?;
-                let addr = parse_addr(a.as_bytes(), aat, "CMETHOD")?;
+                let addr = parse_addr(a, aat, "CMETHOD")?;
                 let (extra, _) = f.rest()?;
                 Message::Cmethod(Cmethod {
                     transport: Cow::Borrowed(name),
@@ -1045,7 +1029,7 @@ impl<'a> Message<'a> {
                 let (name, at) = f.need("SMETHOD", "transport")?;
                 check_name(name, at, "SMETHOD")?;
                 let (a, aat) = f.need("SMETHOD", "address")?;
-                let addr = parse_addr(a.as_bytes(), aat, "SMETHOD")?;
+                let addr = parse_addr(a, aat, "SMETHOD")?;
                 let save = f.pos;
                 let args = match f.next()? {
                     Some((word, wat)) if word.starts_with("ARGS:") => {
@@ -1114,17 +1098,25 @@ impl<'a> Message<'a> {
             }
             Kw::Status => {
                 let (rest, at) = f.rest()?;
-                let pairs = KvLine::parse_for(rest, strict, "STATUS").map_err(|e| e.shifted(at))?;
-                let status = Status { pairs };
-                if status.pairs.iter().next().is_none()
-                    || strict && status.transport().is_none() && !status.is_version_report()
-                {
+                let ([transport, kind], n) = crate::kvline::check_find(
+                    rest.as_bytes(),
+                    strict,
+                    "STATUS",
+                    [b"TRANSPORT", b"TYPE"],
+                )
+                .map_err(|e| e.shifted(at))?;
+                let version_report =
+                    kind.is_some_and(|k| decode_raw(k, strict).as_ref() == b"version");
+                if n == 0 || strict && transport.is_none() && !version_report {
                     return Err(Error::KvLine {
                         keyword: "STATUS",
                         problem: KvProblem::MissingKey,
                         offset: line.len(),
                     });
                 }
+                let status = Status {
+                    pairs: KvLine::checked(rest, strict),
+                };
                 Message::Status(status)
             }
         })
@@ -1334,25 +1326,37 @@ fn kw_name(kw: Kw) -> &'static str {
     }
 }
 
-/// The PT 1.0 LOG arguments.
+/// Decodes a value found by [`crate::kvline::check_find`].
+fn decode_raw(raw: (&[u8], bool), strict: bool) -> Cow<'_, [u8]> {
+    match raw {
+        (v, true) => crate::cstring::decode(v, strict)
+            .map(|(v, _)| v)
+            .unwrap_or(Cow::Borrowed(v)),
+        (v, false) => Cow::Borrowed(v),
+    }
+}
+
+/// The PT 1.0 LOG arguments, checked and searched in one pass.
 fn parse_log(rest: &str, at: usize, strict: bool) -> Result<Message<'_>, Error> {
-    let pairs = KvLine::parse_for(rest, strict, "LOG").map_err(|e| e.shifted(at))?;
-    let missing = |offset| Error::KvLine {
+    let ([sev, msg], _) =
+        crate::kvline::check_find(rest.as_bytes(), strict, "LOG", [b"SEVERITY", b"MESSAGE"])
+            .map_err(|e| e.shifted(at))?;
+    let missing = || Error::KvLine {
         keyword: "LOG",
         problem: KvProblem::MissingKey,
-        offset,
+        offset: at + rest.len(),
     };
-    let sev = first_value(rest, strict, b"SEVERITY").ok_or(missing(at + rest.len()))?;
+    let sev = decode_raw(sev.ok_or_else(missing)?, strict);
     let severity = Severity::parse(&sev).ok_or_else(|| Error::KvLine {
         keyword: "LOG",
         problem: KvProblem::BadSeverity,
         offset: at + rest.find("SEVERITY=").unwrap_or(0) + 9,
     })?;
-    let message = first_value(rest, strict, b"MESSAGE").ok_or(missing(at + rest.len()))?;
+    let message = decode_raw(msg.ok_or_else(missing)?, strict);
     Ok(Message::Log(Log {
         severity,
         message,
-        pairs,
+        pairs: KvLine::checked(rest, strict),
     }))
 }
 
