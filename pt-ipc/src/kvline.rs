@@ -47,9 +47,10 @@ fn ws(i: &[u8]) -> Res<'_, &[u8]> {
     take_while(is_space).parse(i)
 }
 
-/// `key = 1*(any byte but whitespace and "=")`; its bytes are checked by [`key_ok`].
+/// `key = 1*(printable US-ASCII but "=", DQUOTE and "'")`: tor reads a key up to whitespace
+/// or `=` and then refuses it if it holds any other byte, which comes to the same.
 fn key(i: &[u8]) -> Res<'_, &[u8]> {
-    take_while1(|b| !is_space(b) && b != b'=').parse(i)
+    take_while1(|b| key_byte_ok(b) && b != b'=').parse(i)
 }
 
 /// A key byte tor can carry (its `needs_escape(key, as_keyless_val=true)` is false).
@@ -84,18 +85,17 @@ fn pair<'a>(
         problem,
         offset,
     };
-    let (rest, k) = match key(i) {
-        Ok(ok) => ok,
-        // `=value`: the key is empty.
-        Err(_) => return Err(err(KvProblem::EmptyKey, at)),
-    };
-    if let Some(bad) = k.iter().position(|&b| !key_byte_ok(b)) {
-        return Err(err(KvProblem::BadKeyByte, at + bad));
-    }
+    let (rest, k) = key(i).unwrap_or((i, &[]));
     let after_key = at + k.len();
     let rest = match tag::<_, _, nom::error::Error<&[u8]>>("=").parse(rest) {
+        // `=value`: the key is empty.
+        Ok(_) if k.is_empty() => return Err(err(KvProblem::EmptyKey, at)),
         Ok((rest, _)) => rest,
-        Err(_) => return Err(err(KvProblem::MissingEquals, after_key)),
+        // The word ended without `=`.
+        Err(_) if rest.first().is_none_or(|&b| is_space(b)) => {
+            return Err(err(KvProblem::MissingEquals, after_key));
+        }
+        Err(_) => return Err(err(KvProblem::BadKeyByte, after_key)),
     };
     let vat = after_key + 1;
     if rest.first() == Some(&b'"') {
