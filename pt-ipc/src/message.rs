@@ -8,7 +8,6 @@ use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV6};
 use bytes::BufMut;
 use nom::Parser;
 use nom::bytes::complete::{tag, take_while1};
-use nom::character::complete::digit1;
 use pt_env::{Dialect, Stream};
 
 use crate::kvline::KvLine;
@@ -38,55 +37,57 @@ fn keyword(i: &[u8]) -> Res<'_, &[u8]> {
     take_while1(is_keyword_char).parse(i)
 }
 
-/// A field: `1*(ArgChar but SP)`.
-fn field(i: &[u8]) -> Res<'_, &[u8]> {
-    take_while1(|b| b != b' ').parse(i)
-}
-
-type StrRes<'a, T> = nom::IResult<&'a str, T>;
-
-fn verify_err(i: &str) -> nom::Err<nom::error::Error<&str>> {
-    nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Verify))
-}
-
-/// `port = 1*DIGIT` with a value up to 65535.
-fn port(i: &str) -> StrRes<'_, u16> {
-    let (rest, d) = digit1(i)?;
-    let n = d.parse::<u16>().map_err(|_| verify_err(i))?;
+/// `port = 1*5DIGIT` with a value up to 65535.
+fn port(i: &[u8]) -> Res<'_, u16> {
+    let (rest, d) =
+        nom::bytes::complete::take_while_m_n(1, 5, |b: u8| b.is_ascii_digit()).parse(i)?;
+    let n = d.iter().fold(0u32, |n, &b| n * 10 + u32::from(b - b'0'));
+    let n = u16::try_from(n)
+        .map_err(|_| nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Verify)))?;
     Ok((rest, n))
 }
 
-/// `ipv4 = 1*(DIGIT / ".")`, read by `core::net`.
-fn ipv4(i: &str) -> StrRes<'_, Ipv4Addr> {
-    let (rest, t) = take_while1(|c: char| c.is_ascii_digit() || c == '.').parse(i)?;
-    let ip = t.parse().map_err(|_| verify_err(i))?;
-    Ok((rest, ip))
+/// `ipv4 = 1*(DIGIT / ".")`, its text read by `core::net`.
+fn ipv4(i: &[u8]) -> Res<'_, &[u8]> {
+    take_while1(|b: u8| b.is_ascii_digit() || b == b'.').parse(i)
 }
 
-/// `ipv6 = "[" 1*(HEXDIG / ":" / ".") "]"`, the inside read by `core::net`.
-fn bracketed_ipv6(i: &str) -> StrRes<'_, Ipv6Addr> {
-    let (rest, _) = tag("[").parse(i)?;
-    let (rest, t) =
-        take_while1(|c: char| c.is_ascii_hexdigit() || c == ':' || c == '.').parse(rest)?;
-    let (rest, _) = tag("]").parse(rest)?;
-    let ip = t.parse().map_err(|_| verify_err(i))?;
-    Ok((rest, ip))
+/// `ipv6 = "[" 1*(HEXDIG / ":" / ".") "]"`, the text inside read by `core::net`.
+fn bracketed_ipv6(i: &[u8]) -> Res<'_, &[u8]> {
+    nom::sequence::delimited(
+        tag("["),
+        take_while1(|b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.'),
+        tag("]"),
+    )
+    .parse(i)
 }
 
 /// `address = (ipv4 / "[" ipv6 "]") ":" port`: an IP literal, as tor's `tor_addr_port_parse`
-/// needs for CMETHOD and SMETHOD (no host names).
-fn address(i: &str) -> StrRes<'_, SocketAddr> {
-    let (rest, ip) =
-        nom::branch::alt((ipv4.map(IpAddr::V4), bracketed_ipv6.map(IpAddr::V6))).parse(i)?;
-    let (rest, _) = tag(":").parse(rest)?;
-    let (rest, p) = port(rest)?;
-    Ok((rest, SocketAddr::new(ip, p)))
+/// needs for CMETHOD and SMETHOD (no host names). `s` is the whole field; the IP text is
+/// sliced from it (it is ASCII) and read by `core::net`.
+fn address(s: &str) -> Option<SocketAddr> {
+    let b = s.as_bytes();
+    let (rest, ip) = if let Ok((rest, inner)) = bracketed_ipv6(b) {
+        let text = s.get(1..1 + inner.len())?;
+        (rest, IpAddr::V6(text.parse::<Ipv6Addr>().ok()?))
+    } else {
+        let (rest, d) = ipv4(b).ok()?;
+        let text = s.get(..d.len())?;
+        (rest, IpAddr::V4(text.parse::<Ipv4Addr>().ok()?))
+    };
+    let (rest, _) = tag::<_, _, nom::error::Error<&[u8]>>(":")
+        .parse(rest)
+        .ok()?;
+    match port(rest).ok()? {
+        (&[], p) => Some(SocketAddr::new(ip, p)),
+        _ => None,
+    }
 }
 
 /// Reads a whole field as an address, refusing port 0 (tor does).
 fn parse_addr(t: &str, at: usize, kw: &'static str) -> Result<SocketAddr, Error> {
     match address(t) {
-        Ok(("", a)) => {
+        Some(a) => {
             if a.port() == 0 {
                 Err(Error::ZeroPort {
                     keyword: kw,
@@ -883,9 +884,9 @@ impl<'a> Fields<'a> {
             self.pos = start;
             return Ok(None);
         }
-        let t = field(bytes.get(start..).unwrap_or_default())
-            .map(|(_, t)| t.len())
-            .unwrap_or(0);
+        // `field`, found with memchr (a hot scan, as the design allows).
+        let tail = bytes.get(start..).unwrap_or_default();
+        let t = memchr::memchr(b' ', tail).unwrap_or(tail.len());
         self.pos = start + t;
         Ok(Some((
             self.line.get(start..start + t).unwrap_or_default(),
