@@ -47,9 +47,33 @@ fn port(i: &[u8]) -> Res<'_, u16> {
     Ok((rest, n))
 }
 
-/// `ipv4 = 1*(DIGIT / ".")`, its text read by `core::net`.
-fn ipv4(i: &[u8]) -> Res<'_, &[u8]> {
-    take_while1(|b: u8| b.is_ascii_digit() || b == b'.').parse(i)
+/// `dec-octet = 1*3DIGIT` with a value up to 255 (no leading-zero rule: tor's
+/// `tor_inet_pton` and `core::net` refuse `01`, and so does this rule).
+fn dec_octet(i: &[u8]) -> Res<'_, u8> {
+    let (rest, d) =
+        nom::bytes::complete::take_while_m_n(1, 3, |b: u8| b.is_ascii_digit()).parse(i)?;
+    let bad = || nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Verify));
+    if d.len() > 1 && d.first() == Some(&b'0') {
+        return Err(bad());
+    }
+    let n = d.iter().fold(0u32, |n, &b| n * 10 + u32::from(b - b'0'));
+    Ok((rest, u8::try_from(n).map_err(|_| bad())?))
+}
+
+/// `ipv4 = dec-octet "." dec-octet "." dec-octet "." dec-octet`
+fn ipv4(i: &[u8]) -> Res<'_, Ipv4Addr> {
+    let dot = || tag(".");
+    let (rest, (a, _, b, _, c, _, d)) = (
+        dec_octet,
+        dot(),
+        dec_octet,
+        dot(),
+        dec_octet,
+        dot(),
+        dec_octet,
+    )
+        .parse(i)?;
+    Ok((rest, Ipv4Addr::new(a, b, c, d)))
 }
 
 /// `ipv6 = "[" 1*(HEXDIG / ":" / ".") "]"`, the text inside read by `core::net`.
@@ -71,9 +95,8 @@ fn address(s: &str) -> Option<SocketAddr> {
         let text = s.get(1..1 + inner.len())?;
         (rest, IpAddr::V6(text.parse::<Ipv6Addr>().ok()?))
     } else {
-        let (rest, d) = ipv4(b).ok()?;
-        let text = s.get(..d.len())?;
-        (rest, IpAddr::V4(text.parse::<Ipv4Addr>().ok()?))
+        let (rest, ip) = ipv4(b).ok()?;
+        (rest, IpAddr::V4(ip))
     };
     let (rest, _) = tag::<_, _, nom::error::Error<&[u8]>>(":")
         .parse(rest)

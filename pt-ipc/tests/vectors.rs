@@ -532,3 +532,39 @@ fn status_and_setup_lines() {
         (&b""[..], &b"VERSION-ERROR no-version\n"[..])
     );
 }
+
+#[test]
+fn ipv4_literals() {
+    for ok in [
+        "0.0.0.0:1",
+        "255.255.255.255:65535",
+        "10.0.0.1:80",
+        "198.51.100.1:43734",
+    ] {
+        let line = format!("SMETHOD t {ok}");
+        let Message::Smethod(s) = parse(&line).unwrap() else {
+            panic!()
+        };
+        assert_eq!(s.addr(), ok.parse().unwrap());
+    }
+    for bad in [
+        "256.0.0.1:1",
+        "1.2.3:1",
+        "1.2.3.4.5:1",
+        "01.2.3.4:1",
+        "1.2.3.4:",
+        "1.2.3.4:x",
+        "1.2.3.4:123456",
+        "1.2.3.4",
+    ] {
+        let line = format!("SMETHOD t {bad}");
+        assert!(
+            matches!(parse(&line), Err(Error::BadAddress { .. })),
+            "{bad}"
+        );
+        assert!(
+            bad.parse::<std::net::SocketAddr>().is_err(),
+            "core::net agrees on {bad}"
+        );
+    }
+}
