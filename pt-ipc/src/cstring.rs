@@ -150,9 +150,11 @@ fn walk<'a>(
 }
 
 /// Checks the C string at the start of `input` without decoding it, returning the bytes used
-/// through the closing quote.
-pub(crate) fn check(input: &[u8], strict: bool) -> Result<usize, Error> {
-    walk(input, strict, |_| {})
+/// through the closing quote and whether it held an escape.
+pub(crate) fn check(input: &[u8], strict: bool) -> Result<(usize, bool), Error> {
+    let mut escaped = false;
+    let used = walk(input, strict, |p| escaped |= matches!(p, Piece::Byte(_)))?;
+    Ok((used, escaped))
 }
 
 /// Decodes the C string at the start of `input` (which must start with `"`).

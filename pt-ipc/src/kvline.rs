@@ -67,7 +67,8 @@ fn bare_value(i: &[u8]) -> Res<'_, &[u8]> {
 #[derive(Clone, Copy)]
 struct RawPair<'a> {
     key: &'a [u8],
-    /// The value's bytes: the C string with its quotes when `quoted`.
+    /// The value's bytes: the C string with its quotes when `quoted` (only a C string with an
+    /// escape; one without is given as the bytes between its quotes).
     value: &'a [u8],
     quoted: bool,
 }
@@ -99,14 +100,19 @@ fn pair<'a>(
     };
     let vat = after_key + 1;
     if rest.first() == Some(&b'"') {
-        let used = cstring::check(rest, strict).map_err(|e| e.shifted(vat))?;
+        let (used, escaped) = cstring::check(rest, strict).map_err(|e| e.shifted(vat))?;
         let (value, rest) = rest.split_at(used);
+        // Without an escape the value is the text between the quotes: no second pass later.
+        let (value, quoted) = match value.get(1..used - 1) {
+            Some(inner) if !escaped => (inner, false),
+            _ => (value, true),
+        };
         return Ok((
             rest,
             RawPair {
                 key: k,
                 value,
-                quoted: true,
+                quoted,
             },
         ));
     }
