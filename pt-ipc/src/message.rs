@@ -128,30 +128,62 @@ fn parse_addr(t: &str, at: usize, kw: &'static str) -> Result<SocketAddr, Error>
     }
 }
 
-/// Writes an address as tor writes it (`[v6]:port`), with no allocation.
+/// Writes an address as tor writes it (`[v6]:port`), with no allocation: IPv4 and the port
+/// digit by digit (formatting through `core::fmt` took most of an encode), IPv6 through
+/// `core::fmt` into a stack buffer.
 fn put_addr(a: &SocketAddr, out: &mut impl FnMut(&str)) {
     struct Buf {
         b: [u8; 64],
         n: usize,
     }
+    impl Buf {
+        fn push(&mut self, s: &[u8]) {
+            let end = (self.n + s.len()).min(self.b.len());
+            if let Some(dst) = self.b.get_mut(self.n..end) {
+                dst.copy_from_slice(s.get(..end - self.n).unwrap_or_default());
+            }
+            self.n = end;
+        }
+        fn num(&mut self, v: u16) {
+            let mut d = [0u8; 5];
+            let mut i = d.len();
+            let mut v = v;
+            loop {
+                i -= 1;
+                if let Some(x) = d.get_mut(i) {
+                    *x = b'0' + (v % 10) as u8;
+                }
+                v /= 10;
+                if v == 0 || i == 0 {
+                    break;
+                }
+            }
+            self.push(d.get(i..).unwrap_or_default());
+        }
+    }
     impl fmt::Write for Buf {
         fn write_str(&mut self, s: &str) -> fmt::Result {
-            let end = self.n + s.len();
-            self.b
-                .get_mut(self.n..end)
-                .ok_or(fmt::Error)?
-                .copy_from_slice(s.as_bytes());
-            self.n = end;
+            self.push(s.as_bytes());
             Ok(())
         }
     }
     let mut b = Buf { b: [0; 64], n: 0 };
-    // A plain `[ip]:port` (no scope id or flow info, which the parser never produces).
-    let a = match a {
-        SocketAddr::V6(v6) => SocketAddr::V6(SocketAddrV6::new(*v6.ip(), v6.port(), 0, 0)),
-        v4 => *v4,
-    };
-    let _ = fmt::write(&mut b, format_args!("{a}"));
+    match a {
+        SocketAddr::V4(v4) => {
+            for (i, o) in v4.ip().octets().into_iter().enumerate() {
+                if i > 0 {
+                    b.push(b".");
+                }
+                b.num(u16::from(o));
+            }
+        }
+        // A plain `[ip]` (the parser never produces a scope id or flow info).
+        SocketAddr::V6(v6) => {
+            let _ = fmt::write(&mut b, format_args!("[{}]", v6.ip()));
+        }
+    }
+    b.push(b":");
+    b.num(a.port());
     out(core::str::from_utf8(b.b.get(..b.n).unwrap_or_default()).unwrap_or_default());
 }
 

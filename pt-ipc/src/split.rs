@@ -108,9 +108,14 @@ impl Splitter {
         // A line may have `max` bytes, so its line feed is within the first `max + 1`.
         let window = rest.len().min(self.max.saturating_add(1));
         let from = self.scanned.min(window);
-        let found = rest
-            .get(from..window)
-            .and_then(|w| memchr::memchr(b'\n', w));
+        let new = rest.get(from..window).unwrap_or_default();
+        // A few new bytes (a driver fed a byte or two): look at them directly, memchr's setup
+        // costs more than the scan.
+        let found = if new.len() < 8 {
+            new.iter().position(|&b| b == b'\n')
+        } else {
+            memchr::memchr(b'\n', new)
+        };
         if let Some(at) = found {
             let end = from + at;
             self.scanned = 0;
