@@ -1417,11 +1417,15 @@ fn parse_log(rest: &str, at: usize, strict: bool) -> Result<Message<'_>, Error> 
     }))
 }
 
-/// Checks the line's bytes: no NUL or LF; a trailing CR dropped (lenient) or refused (strict);
+/// Checks the line's bytes: no NUL or LF; trailing CRs dropped (lenient) or refused (strict);
 /// UTF-8 (lenient) or US-ASCII (strict).
 fn check_line(line: &[u8], strict: bool) -> Result<&str, Error> {
     let line = match line.split_last() {
-        Some((b'\r', head)) if !strict => head,
+        // Every trailing CR, so that the text before them reads back the same once encoded.
+        Some((b'\r', _)) if !strict => {
+            let keep = line.iter().rposition(|&b| b != b'\r').map_or(0, |p| p + 1);
+            line.get(..keep).unwrap_or_default()
+        }
         Some((b'\r', head)) => {
             return Err(Error::CarriageReturn { offset: head.len() });
         }

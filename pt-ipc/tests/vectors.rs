@@ -568,3 +568,12 @@ fn ipv4_literals() {
         );
     }
 }
+
+/// Found by the `ipc_line` fuzz target: every trailing CR goes, so the rest reads back the same.
+#[test]
+fn trailing_carriage_returns() {
+    let m = parse("4  2\r\r").unwrap();
+    assert_eq!(m.to_string(), "4 2");
+    assert_eq!(Message::parse(m.to_string().as_bytes()).unwrap(), m);
+    assert!(matches!(parse("VERSION 1\r\r\r"), Ok(Message::Version(v)) if v == "1"));
+}
