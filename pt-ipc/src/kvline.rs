@@ -223,7 +223,21 @@ fn decode<'a>(p: &RawPair<'a>, strict: bool) -> Cow<'a, [u8]> {
     }
 }
 
-/// A checked key/value line (see the [module docs](self)).
+/// A checked key/value line: the arguments of `LOG` and `STATUS`, read as tor's `kvline_parse`
+/// with `KV_QUOTED` reads them (`src/lib/encoding/kvline.c`; behaviours: `ipc-kvline-grammar`):
+/// whitespace between pairs, `key=value` with a bare or C-string value, no empty keys, keys may
+/// repeat ([`get`](Self::get) gives the first). The text is checked once and kept; values are
+/// decoded only when asked, so parsing allocates nothing.
+///
+/// ```
+/// use pt_ipc::KvLine;
+///
+/// let kv = KvLine::parse(r#"TRANSPORT=obfs4 ERRSTR="Connection refused" K="a"B=c"#, false)?;
+/// assert_eq!(kv.get("ERRSTR").as_deref(), Some(&b"Connection refused"[..]));
+/// assert_eq!(kv.get("B").as_deref(), Some(&b"c"[..]));
+/// assert_eq!(kv.iter().count(), 4);
+/// # Ok::<(), pt_ipc::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct KvLine<'a> {
     text: Cow<'a, str>,
