@@ -87,6 +87,7 @@ impl Splitter {
 
     /// Looks for the next line in `input`, the bytes not consumed so far (see the
     /// [module docs](self)).
+    #[inline]
     pub fn advance<'a>(&mut self, input: &'a [u8]) -> Progress<Event<'a>> {
         let mut consumed = 0;
         if self.skipping {
