@@ -56,6 +56,10 @@ fn main() {
                 if requested { "" } else { " (not requested)" }
             ),
             Event::Log(l) => println!("log {}: {}", l.severity(), l.message_lossy()),
+            Event::Ignored { line, error } => match error {
+                Some(e) => println!("ignored ({e}): {}", String::from_utf8_lossy(line)),
+                None => println!("ignored: {}", String::from_utf8_lossy(line)),
+            },
             Event::Failed(why) => {
                 println!("failed: {why}");
                 break;
