@@ -30,7 +30,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use nom::Parser;
-use nom::bytes::complete::{tag, take_while, take_while1};
+use nom::bytes::complete::{take_while, take_while1};
 
 use crate::cstring;
 use crate::error::{Error, KvProblem};
@@ -88,7 +88,8 @@ fn pair<'a>(
     };
     let (rest, k) = key(i).unwrap_or((i, &[]));
     let after_key = at + k.len();
-    let rest = match tag::<_, _, nom::error::Error<&[u8]>>("=").parse(rest) {
+    let rest = match nom::character::complete::char::<_, nom::error::Error<&[u8]>>('=').parse(rest)
+    {
         // `=value`: the key is empty.
         Ok(_) if k.is_empty() => return Err(err(KvProblem::EmptyKey, at)),
         Ok((rest, _)) => rest,
