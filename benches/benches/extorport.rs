@@ -20,7 +20,7 @@
 //!   ClientHash, reads the three commands, writes OKAY.
 //! - `both::in_memory`: the two machines talking to each other, four hashes in all: compare
 //!   with twice `two_hashes_key_reused`.
-//! - `wire::*`: the command framing and the USERADDR grammar alone.
+//! - `wire::*`: the command framing, the USERADDR grammar and the USERADDR writer alone.
 
 use std::hint::black_box;
 
@@ -385,8 +385,21 @@ mod wire {
         });
     }
 
-    #[divan::bench(args = ["198.51.100.7:50000", "[2001:db8::1]:443", "1.2.3.4"])]
+    /// tor's side reading a USERADDR body: the spec's two forms (the fast path), and a
+    /// port-less one (the full grammar).
+    #[divan::bench(args = ["198.51.100.7:50000", "1.2.3.4:5678", "[2001:db8::1]:443", "1.2.3.4"])]
     fn parse_useraddr(b: Bencher, body: &str) {
         b.bench_local(|| command::parse_useraddr(black_box(body.as_bytes())));
+    }
+
+    /// The PT side writing a USERADDR command.
+    #[divan::bench(args = ["198.51.100.7:50000", "[2001:db8::1]:443"])]
+    fn write_useraddr(b: Bencher, addr: &str) {
+        let addr: std::net::SocketAddr = addr.parse().unwrap();
+        let mut buf = [0u8; 64];
+        b.bench_local(|| {
+            let mut out: &mut [u8] = &mut buf;
+            command::write_useraddr(black_box(addr), &mut out)
+        });
     }
 }

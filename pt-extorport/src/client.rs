@@ -137,7 +137,8 @@ impl<'a> Handshake<'a> {
     }
 
     /// Sends USERADDR with the client's address, as `1.2.3.4:5678` or `[1:2::3:4]:5678`
-    /// (the spec's two forms; `ext-orport-spec.txt` section 3.2.1).
+    /// (the spec's two forms; `ext-orport-spec.txt` section 3.2.1). An IPv6 scope id (`%3`)
+    /// is not written: it is no part of those forms, and tor refuses it.
     ///
     /// Port 0 is written as `:0`, which tor refuses by closing the connection (an explicit
     /// port must be 1-65535; behaviours: `extorport-useraddr-grammar`): give the client's real
