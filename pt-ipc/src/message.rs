@@ -980,9 +980,9 @@ impl Kw {
 }
 
 /// The offset of the first space in `s`, or its length: eight bytes at a time over the first
-/// [`SHORT_SCAN`] bytes (most fields are short, and setting up memchr cost more than the scan:
-/// callgrind counted about 160 instructions per field of the `parse_cmethod` benchmark), then
-/// memchr for the rest (a long `ARGS:` word, a long text).
+/// [`SHORT_SCAN`] bytes (most fields are short, and a memchr call cost more than the scan: with
+/// memchr, callgrind counted about 160 instructions per field of the `parse_cmethod` benchmark
+/// line, field splitting included), then memchr for the rest (a long `ARGS:` word).
 #[inline(always)]
 fn find_space(s: &[u8]) -> usize {
     let (head, tail) = s.split_at(s.len().min(SHORT_SCAN));
@@ -993,8 +993,10 @@ fn find_space(s: &[u8]) -> usize {
     }
 }
 
-/// How many bytes [`find_space`] scans eight at a time before using memchr.
-const SHORT_SCAN: usize = 64;
+/// How many bytes [`find_space`] scans eight at a time before using memchr (callgrind on the
+/// benchmark lines: 64 cost the SMETHOD line 31 instructions more, for its long `ARGS:` word;
+/// 16 as much; the CMETHOD line the same with all three).
+const SHORT_SCAN: usize = 32;
 /// The longest line [`check_line`] scans eight bytes at a time rather than with memchr (on the
 /// benchmark lines, callgrind: at 36 bytes the word loop saved 16 instructions, at 51 it cost
 /// 13 more).
