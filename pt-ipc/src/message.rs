@@ -1201,8 +1201,10 @@ impl<'a> Message<'a> {
                 let (name, at) = f.need("CMETHOD", "transport")?;
                 check_name(name, at, "CMETHOD")?;
                 let (proto, pat) = f.need("CMETHOD", "protocol")?;
-                let protocol = Protocol::parse(proto.as_bytes(), config.dialect)
-                    .ok_or(Error::BadProtocol { offset: pat })?;
+                // `let else`, not `ok_or`: an error built up front is dropped on success.
+                let Some(protocol) = Protocol::parse(proto.as_bytes(), config.dialect) else {
+                    return Err(Error::BadProtocol { offset: pat });
+                };
                 let (a, aat) = f.need("CMETHOD", "address")?;
                 let addr = parse_addr(a, aat, "CMETHOD")?;
                 let (extra, _) = f.rest()?;
