@@ -1,7 +1,8 @@
 //! The command codec: every valid command survives encode then parse (with any bytes after
 //! it); arbitrary bytes parse without panic, and a complete command re-encodes to the bytes
 //! it came from (DONE, OKAY and DENY drop a body); the USERADDR and TRANSPORT body checks
-//! never panic, and an accepted address written back reads the same.
+//! never panic, and an accepted address is written as `SocketAddr` writes it and reads back
+//! the same.
 #![no_main]
 
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
@@ -47,6 +48,8 @@ fuzz_target!(|input: Input<'_>| {
     if let Ok(addr) = parse_useraddr(input.raw) {
         let mut out = Vec::new();
         command::write_useraddr(addr, &mut out).unwrap();
+        // The hand-written text is `SocketAddr`'s.
+        assert_eq!(out[4..], *addr.to_string().as_bytes());
         if addr.port() != 0 {
             assert_eq!(parse_useraddr(&out[4..]), Ok(addr));
         }
