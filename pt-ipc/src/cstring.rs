@@ -45,7 +45,8 @@ type Res<'a, T> = nom::IResult<&'a [u8], T>;
 
 /// A byte that stands for itself inside the quotes: anything but `"`, `\`, NUL and LF.
 fn is_plain(b: u8) -> bool {
-    !matches!(b, b'"' | b'\\' | b'\n' | 0)
+    const TABLE: [bool; 256] = byte_table!(|b| !matches!(b, b'"' | b'\\' | b'\n' | 0));
+    TABLE[usize::from(b)]
 }
 
 /// `plain = 1*(any byte but '"' / '\' / NUL / LF)`

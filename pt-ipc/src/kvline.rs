@@ -39,7 +39,8 @@ type Res<'a, T> = nom::IResult<&'a [u8], T>;
 
 /// tor's `TOR_ISSPACE` minus the line feed, which never reaches a line.
 fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | 0x0b | 0x0c)
+    const TABLE: [bool; 256] = byte_table!(|b| matches!(b, b' ' | b'\t' | b'\r' | 0x0b | 0x0c));
+    TABLE[usize::from(b)]
 }
 
 /// `ws = *(SP / HTAB / CR / VT / FF)`
@@ -55,7 +56,8 @@ fn key(i: &[u8]) -> Res<'_, &[u8]> {
 
 /// A key byte tor can carry (its `needs_escape(key, as_keyless_val=true)` is false).
 fn key_byte_ok(b: u8) -> bool {
-    (0x21..0x7f).contains(&b) && b != b'"' && b != b'\''
+    const TABLE: [bool; 256] = byte_table!(|b| b >= 0x21 && b < 0x7f && b != b'"' && b != b'\'');
+    TABLE[usize::from(b)]
 }
 
 /// `bare-value = *(any byte but whitespace)`

@@ -27,19 +27,9 @@ type Res<'a, T> = nom::IResult<&'a [u8], T>;
 //   <ArgChar> ::= <any US-ASCII character but NUL or NL>
 // ---------------------------------------------------------------------------------------------
 
-/// `KeywordChar`, looked up in a table (four range tests per byte cost about twice as many
-/// instructions).
+/// `KeywordChar`
 fn is_keyword_char(b: u8) -> bool {
-    const TABLE: [bool; 256] = {
-        let mut t = [false; 256];
-        let mut i = 0;
-        while i < 256 {
-            let b = i as u8;
-            t[i] = b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
-            i += 1;
-        }
-        t
-    };
+    const TABLE: [bool; 256] = byte_table!(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     TABLE[usize::from(b)]
 }
 
@@ -1104,7 +1094,8 @@ impl<'a> Fields<'a> {
         }
         let start = self.pos + skip;
         self.pos = bytes.len();
-        Ok((self.line.get(start..).unwrap_or_default(), start))
+        let rest = self.line.split_at_checked(start).map_or("", |(_, r)| r);
+        Ok((rest, start))
     }
 
     /// Fails on any further field (lenient: trailing spaces are fine).
