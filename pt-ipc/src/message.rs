@@ -586,6 +586,8 @@ impl<'a> Smethod<'a> {
         &self,
         config: pt_args::smethod::Config,
     ) -> Option<Result<pt_args::Args<'_>, pt_args::Error>> {
+        // The text is a `str`, UTF-8 already: no second check, whatever `config` asks.
+        let config = config.with_require_utf8(false);
         self.args
             .as_deref()
             .map(|a| pt_args::smethod::parse_with(a, config))
