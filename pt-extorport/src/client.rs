@@ -121,6 +121,7 @@ pub struct Handshake<'a> {
 
 impl<'a> Handshake<'a> {
     /// A handshake that will send DONE alone, waiting for tor's auth-type list.
+    #[inline]
     pub fn new(key: &'a AuthKey, client_nonce: [u8; NONCE_LEN]) -> Self {
         Handshake {
             key,
@@ -143,6 +144,7 @@ impl<'a> Handshake<'a> {
     /// Port 0 is written as `:0`, which tor refuses by closing the connection (an explicit
     /// port must be 1-65535; behaviours: `extorport-useraddr-grammar`): give the client's real
     /// port.
+    #[inline]
     #[must_use]
     pub fn with_useraddr(mut self, addr: SocketAddr) -> Self {
         let len = format_useraddr(addr, &mut self.useraddr);
@@ -157,6 +159,7 @@ impl<'a> Handshake<'a> {
     ///
     /// [`Error::TransportName`] unless `name` is a C identifier (tor closes the connection
     /// for any other name; [`pt_args::name::validate`]).
+    #[inline]
     pub fn with_transport(mut self, name: &'a str) -> Result<Self, Error> {
         pt_args::name::validate(name.as_bytes())?;
         self.transport = Some(name);

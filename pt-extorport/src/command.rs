@@ -695,16 +695,20 @@ pub fn write_useraddr<B: BufMut>(addr: SocketAddr, out: &mut B) -> Result<usize,
 /// # Ok::<(), pt_extorport::Error>(())
 /// ```
 pub fn check_transport(body: &[u8]) -> Result<&str, Error> {
-    if let Some(offset) = body.iter().position(|&b| b == 0) {
-        return Err(Error::TransportNul { offset });
-    }
     match pt_args::name::validate(body) {
         // A C identifier is ASCII.
         Ok(()) => core::str::from_utf8(body).map_err(|e| Error::BadTransport {
             offset: e.valid_up_to(),
         }),
-        Err(pt_args::Error::InvalidTransportName { offset }) => Err(Error::BadTransport { offset }),
-        Err(_) => Err(Error::BadTransport { offset: 0 }),
+        // tor looks for a NUL first; a C identifier has none, so only a refused name is
+        // searched for one.
+        Err(e) => Err(match body.iter().position(|&b| b == 0) {
+            Some(offset) => Error::TransportNul { offset },
+            None => match e {
+                pt_args::Error::InvalidTransportName { offset } => Error::BadTransport { offset },
+                _ => Error::BadTransport { offset: 0 },
+            },
+        }),
     }
 }
 

@@ -141,6 +141,7 @@ pub struct Handshake<'k> {
 
 impl<'k> Handshake<'k> {
     /// A new handshake; the first [`advance`](Self::advance) writes the auth-type list.
+    #[inline]
     pub fn new(key: &'k AuthKey, server_nonce: [u8; NONCE_LEN]) -> Self {
         Handshake {
             key,
