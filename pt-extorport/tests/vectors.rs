@@ -327,6 +327,17 @@ fn useraddr_table() {
         ("1.2.3.4:0080", "1.2.3.4:80"),
         // All eight groups, then the port after the last colon.
         ("1:2:3:4:5:6:7:8:80", "[1:2:3:4:5:6:7:8]:80"),
+        // IPv6 forms a PT may write, as `core::net` reads them (not among the cases measured
+        // against tor): a dotted IPv4 tail, upper case, `::` at either end. They take the
+        // fast path of `parse_useraddr`.
+        ("[::ffff:192.0.2.7]:41000", "[::ffff:192.0.2.7]:41000"),
+        ("[::1.2.3.4]:80", "[::102:304]:80"),
+        ("[64:ff9b::192.0.2.7]:80", "[64:ff9b::c000:207]:80"),
+        ("[1:2:3:4:5:6:1.2.3.4]:80", "[1:2:3:4:5:6:102:304]:80"),
+        ("[2001:DB8::A]:80", "[2001:db8::a]:80"),
+        ("[1:2:3:4:5:6:7::]:80", "[1:2:3:4:5:6:7:0]:80"),
+        ("[::2:3:4:5:6:7:8]:80", "[0:2:3:4:5:6:7:8]:80"),
+        ("[0000:0:00:000::ffff]:80", "[::ffff]:80"),
     ];
     for (body, want) in ok {
         assert_eq!(
@@ -355,6 +366,15 @@ fn useraddr_table() {
         "1.2.3.4:99999999999999999999",
         "[::1]:",
         "[::1:80",
+        // Malformed IPv6 in brackets (not measured against tor either).
+        "[1::2::3]:80",
+        "[12345::]:80",
+        "[1:2:3:4:5:6:7:8:9]:80",
+        "[1:2:3:4:5:6:7]:80",
+        "[::1.2.3]:80",
+        "[::1.2.3.4.5]:80",
+        "[::256.1.1.1]:80",
+        "[]:80",
     ];
     for body in bad {
         assert!(
