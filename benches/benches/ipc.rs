@@ -11,14 +11,16 @@
 //! the cost of the feed loop itself, which the `feed_loop_only` rows measure.
 //!
 //! Measured on the 2-core development machine (fastest sample, ns; Arti's tor-ptmgr 0.47 in the
-//! same run of `peer-benches`): CMETHOD 112 (tor-ptmgr 129), LOG 109 (307), SMETHOD with ARGS
-//! decoded 201 (687), STATUS 226 (1 492), STATUS with every value decoded 517; no allocation
-//! except the one escaped STATUS value. The goals above were set on a faster machine, where
-//! tor-ptmgr took 85 / 182 / 437 / 888 ns: as ratios to tor-ptmgr, LOG (0.36x), SMETHOD (0.29x)
-//! and STATUS (0.15x) meet them and CMETHOD (0.87x, goal 0.53x) does not. Encoding: CMETHOD
-//! 115, SMETHOD 112, LOG 10, STATUS 11. Splitter over 1 MiB: 194 us at once, 319 us in
-//! 64-byte reads, 7.6 ms in 1-byte reads (the feed loops alone: 40 us, 86 us, 3.2 ms): linear,
-//! but at one byte per call the per-call cost dominates.
+//! same run of `peer-benches`): CMETHOD 58 (tor-ptmgr 137), LOG 101 (299), SMETHOD with ARGS
+//! decoded 154 (692), STATUS 243 (1 484), STATUS with every value decoded 513; no allocation
+//! except the one escaped STATUS value. Instructions per parse (callgrind, which machine load
+//! does not change): CMETHOD 989, SMETHOD 2 229 (714 of them decoding the ARGS in pt-args), LOG
+//! 1 323, STATUS 2 878. The goals above were set on a faster machine, where tor-ptmgr took 85 /
+//! 182 / 437 / 888 ns: as ratios to tor-ptmgr, CMETHOD (0.42x, goal 0.53x), LOG (0.34x),
+//! SMETHOD (0.22x) and STATUS (0.16x) meet them. Encoding: CMETHOD 115, SMETHOD 112, LOG 10,
+//! STATUS 11. Splitter over 1 MiB: 194 us at once, 319 us in 64-byte reads, 7.6 ms in 1-byte
+//! reads (the feed loops alone: 40 us, 86 us, 3.2 ms): linear, but at one byte per call the
+//! per-call cost dominates.
 //!
 //! Each parse row does what a parent needs from the line: CMETHOD its address; SMETHOD its
 //! ARGS decoded by pt-args; LOG its decoded message; STATUS its checked pairs with the
