@@ -17,10 +17,13 @@
 //! does not change): CMETHOD 989, SMETHOD 2 229 (714 of them decoding the ARGS in pt-args), LOG
 //! 1 323, STATUS 2 878. The goals above were set on a faster machine, where tor-ptmgr took 85 /
 //! 182 / 437 / 888 ns: as ratios to tor-ptmgr, CMETHOD (0.42x, goal 0.53x), LOG (0.34x),
-//! SMETHOD (0.22x) and STATUS (0.16x) meet them. Encoding: CMETHOD 115, SMETHOD 112, LOG 10,
-//! STATUS 11. Splitter over 1 MiB: 194 us at once, 319 us in 64-byte reads, 7.6 ms in 1-byte
-//! reads (the feed loops alone: 40 us, 86 us, 3.2 ms): linear, but at one byte per call the
-//! per-call cost dominates.
+//! SMETHOD (0.22x) and STATUS (0.16x) meet them. A later `cargo bench` run on a quiet machine
+//! (fastest sample): parse CMETHOD 57, LOG 92, SMETHOD 151, STATUS 198, STATUS with every value
+//! 438; encode CMETHOD 134, SMETHOD 111, LOG 9, STATUS 11. Splitter over 1 MiB: 193 us at once,
+//! 275 us in 64-byte reads, 6.2 ms in 1-byte reads (the feed loops alone: 40 us, 92 us,
+//! 3.6 ms): linear in the input, and beyond the feed loop the 64-byte feed is within 1.2x of
+//! the whole one; at one byte per call the splitter's fixed cost per call (about 3 ns, a
+//! million calls) dominates, so the 1-byte feed is not within 1.5x.
 //!
 //! Each parse row does what a parent needs from the line: CMETHOD its address; SMETHOD its
 //! ARGS decoded by pt-args; LOG its decoded message; STATUS its checked pairs with the

@@ -48,6 +48,33 @@ pub enum KvProblem {
     BadSeverity,
 }
 
+impl core::fmt::Display for CStringProblem {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            CStringProblem::MissingOpenQuote => "no opening quote",
+            CStringProblem::Unterminated => "no closing quote",
+            CStringProblem::RawControl => "raw NUL or line feed inside the quotes",
+            CStringProblem::UnknownEscape => "unknown escape",
+            CStringProblem::BadHexEscape => "\\x without two hex digits",
+            CStringProblem::OctalOverflow => "octal escape above \\377",
+            CStringProblem::DecodedNul => "decodes to a NUL byte",
+        })
+    }
+}
+
+impl core::fmt::Display for KvProblem {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            KvProblem::MissingEquals => "a word without '='",
+            KvProblem::EmptyKey => "empty key",
+            KvProblem::BadKeyByte => "a quote, control or non-ASCII byte in a key",
+            KvProblem::Spacing => "not exactly one space between pairs",
+            KvProblem::MissingKey => "a required key is missing",
+            KvProblem::BadSeverity => "unknown severity",
+        })
+    }
+}
+
 /// What went wrong while parsing, encoding, splitting or checking PT stdout lines.
 ///
 /// Every error that concerns a line gives the byte offset in that line where the problem was
@@ -155,7 +182,7 @@ pub enum Error {
         offset: usize,
     },
     /// A `LOG`/`STATUS` key/value problem.
-    #[error("{keyword}: {problem:?} at offset {offset}")]
+    #[error("{keyword}: {problem} at offset {offset}")]
     KvLine {
         /// `LOG` or `STATUS`.
         keyword: &'static str,
@@ -165,7 +192,7 @@ pub enum Error {
         offset: usize,
     },
     /// A quoted value that does not decode.
-    #[error("C string: {problem:?} at offset {offset}")]
+    #[error("C string: {problem} at offset {offset}")]
     CString {
         /// What is wrong.
         problem: CStringProblem,

@@ -577,3 +577,12 @@ fn trailing_carriage_returns() {
     assert_eq!(Message::parse(m.to_string().as_bytes()).unwrap(), m);
     assert!(matches!(parse("VERSION 1\r\r\r"), Ok(Message::Version(v)) if v == "1"));
 }
+
+/// Error messages name the problem in words, for a parent's log.
+#[test]
+fn error_messages_are_words() {
+    let e = parse(r#"LOG SEVERITY=bogus MESSAGE="x""#).unwrap_err();
+    assert_eq!(e.to_string(), "LOG: unknown severity at offset 13");
+    let e = parse(r#"LOG SEVERITY=notice MESSAGE="x"#).unwrap_err();
+    assert_eq!(e.to_string(), "C string: no closing quote at offset 30");
+}
