@@ -222,6 +222,24 @@ pub(crate) fn ip_port(i: &[u8]) -> IResult<&[u8], SocketAddr> {
     .parse(i)
 }
 
+/// Parses the whole of `text` as the spec's `<address>:<port>` with an IP literal:
+/// `<IPv4>:<port>` or `[<IPv6>]:<port>` (`pt-spec.txt` section 3.2.3; no host name, no
+/// unbracketed IPv6). IPv4 octets have no leading zero; the port is a run of digits with a
+/// value of at most 65535, leading zeros and port 0 included (a caller that refuses port 0,
+/// as tor does on CMETHOD and SMETHOD lines, checks it).
+///
+/// ```
+/// use std::net::SocketAddr;
+/// assert_eq!(pt_env::parse_socket_addr(b"127.0.0.1:9050"), Some(SocketAddr::from(([127, 0, 0, 1], 9050))));
+/// assert_eq!(pt_env::parse_socket_addr(b"[::1]:0").map(|a| a.port()), Some(0));
+/// assert_eq!(pt_env::parse_socket_addr(b"localhost:9050"), None);
+/// assert_eq!(pt_env::parse_socket_addr(b"::1:9050"), None);
+/// assert_eq!(pt_env::parse_socket_addr(b"01.2.3.4:80"), None);
+/// ```
+pub fn parse_socket_addr(text: &[u8]) -> Option<SocketAddr> {
+    all_consuming(ip_port).parse(text).ok().map(|(_, a)| a)
+}
+
 /// An IP literal alone, IPv6 bracketed or not (`-bindhost`, `-proxylistenhost`).
 pub(crate) fn ip_literal(i: &[u8]) -> IResult<&[u8], IpAddr> {
     alt((

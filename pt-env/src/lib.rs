@@ -157,7 +157,7 @@ mod util;
 mod vars;
 mod version;
 
-pub use addr::{Host, HostPort, MAX_HOST_NAME_LEN};
+pub use addr::{Host, HostPort, MAX_HOST_NAME_LEN, parse_socket_addr};
 pub use argv::{Argv, Flag, FlagSpec};
 pub use bindaddr::BindAddr;
 pub use build::EnvVars;

@@ -3,11 +3,11 @@
 use alloc::borrow::Cow;
 use alloc::string::String;
 use core::fmt;
-use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV6};
+use core::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV6};
 
 use bytes::BufMut;
 use nom::Parser;
-use nom::bytes::complete::{tag, take_while1};
+use nom::bytes::complete::take_while1;
 use pt_env::{Dialect, Stream};
 
 use crate::kvline::KvLine;
@@ -38,85 +38,14 @@ fn keyword(i: &[u8]) -> Res<'_, &[u8]> {
     take_while1(is_keyword_char).parse(i)
 }
 
-/// `port = 1*5DIGIT` with a value up to 65535 (`take_while1` and a length check: nom's
-/// `take_while_m_n` cost twice as many instructions here).
-fn port(i: &[u8]) -> Res<'_, u16> {
-    let (rest, d) = take_while1(|b: u8| b.is_ascii_digit()).parse(i)?;
-    let bad = || nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Verify));
-    if d.len() > 5 {
-        return Err(bad());
-    }
-    let n = d.iter().fold(0u32, |n, &b| n * 10 + u32::from(b - b'0'));
-    Ok((rest, u16::try_from(n).map_err(|_| bad())?))
-}
-
-/// `dec-octet = 1*3DIGIT` with a value up to 255 (no leading-zero rule: tor's
-/// `tor_inet_pton` and `core::net` refuse `01`, and so does this rule).
-fn dec_octet(i: &[u8]) -> Res<'_, u8> {
-    let (rest, d) = take_while1(|b: u8| b.is_ascii_digit()).parse(i)?;
-    let bad = || nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Verify));
-    if d.len() > 3 || d.len() > 1 && d.first() == Some(&b'0') {
-        return Err(bad());
-    }
-    let n = d.iter().fold(0u32, |n, &b| n * 10 + u32::from(b - b'0'));
-    Ok((rest, u8::try_from(n).map_err(|_| bad())?))
-}
-
-/// `ipv4 = dec-octet "." dec-octet "." dec-octet "." dec-octet`
-fn ipv4(i: &[u8]) -> Res<'_, Ipv4Addr> {
-    let dot = || tag(".");
-    let (rest, (a, _, b, _, c, _, d)) = (
-        dec_octet,
-        dot(),
-        dec_octet,
-        dot(),
-        dec_octet,
-        dot(),
-        dec_octet,
-    )
-        .parse(i)?;
-    Ok((rest, Ipv4Addr::new(a, b, c, d)))
-}
-
-/// `ipv6 = "[" 1*(HEXDIG / ":" / ".") "]"`, the text inside read by `core::net`.
-fn bracketed_ipv6(i: &[u8]) -> Res<'_, &[u8]> {
-    nom::sequence::delimited(
-        tag("["),
-        take_while1(|b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.'),
-        tag("]"),
-    )
-    .parse(i)
-}
-
-/// `address = (ipv4 / "[" ipv6 "]") ":" port`: an IP literal, as tor's `tor_addr_port_parse`
-/// needs for CMETHOD and SMETHOD (no host names). `s` is the whole field; the IP text is
-/// sliced from it (it is ASCII) and read by `core::net`.
-#[inline(never)]
-fn address(s: &str) -> Option<SocketAddr> {
-    let b = s.as_bytes();
-    let (rest, ip) = if let Ok((rest, inner)) = bracketed_ipv6(b) {
-        let text = s.get(1..1 + inner.len())?;
-        (rest, IpAddr::V6(text.parse::<Ipv6Addr>().ok()?))
-    } else {
-        let (rest, ip) = ipv4(b).ok()?;
-        (rest, IpAddr::V4(ip))
-    };
-    let (rest, _) = tag::<_, _, nom::error::Error<&[u8]>>(":")
-        .parse(rest)
-        .ok()?;
-    match port(rest).ok()? {
-        (&[], p) => Some(SocketAddr::new(ip, p)),
-        _ => None,
-    }
-}
-
-/// The common case of [`address`], `ipv4 ":" port` with nothing after it, read byte by byte;
-/// `None` for anything else (then the nom rules decide). It accepts a subset of what
-/// [`address`] accepts, with the same result (the unit test `fast_path_agrees` checks).
+/// The common case of the address rule, `IPv4 ":" port` with nothing after it, read byte by
+/// byte; `None` for anything else (then pt-env's nom rule, [`pt_env::parse_socket_addr`],
+/// decides). It accepts a subset of what that rule accepts, with the same result (the unit test
+/// `fast_path_agrees` checks).
 ///
 /// Hand-written because nom cost more than 20 % here: callgrind on the `parse_cmethod`
 /// benchmark (`CMETHOD obfs4 socks5 127.0.0.1:37347`) counted 567 instructions per line in
-/// `parse_addr` with the nom rules alone, 198 with this path first (nom: 2.9 times as many).
+/// `parse_addr` with nom rules alone, 198 with this path first (nom: 2.9 times as many).
 #[inline(always)]
 fn ipv4_port(b: &[u8]) -> Option<SocketAddr> {
     let digit = |i: usize| {
@@ -149,26 +78,26 @@ fn ipv4_port(b: &[u8]) -> Option<SocketAddr> {
         *o = v;
         i = end + 1;
     }
-    // `port`: the rest of the field, 1 to 5 digits, at most 65535.
+    // `port`: the rest of the field, digits (leading zeros taken, as tor's `strtol` takes
+    // them) with a value of at most 65535.
     let digits = b.get(i..)?;
-    if digits.is_empty() || digits.len() > 5 {
+    if digits.is_empty() {
         return None;
     }
-    let mut n = 0u32;
+    let mut port = 0u16;
     for &c in digits {
         let d = c.wrapping_sub(b'0');
         if d >= 10 {
             return None;
         }
-        n = n * 10 + u32::from(d);
+        port = port.checked_mul(10)?.checked_add(u16::from(d))?;
     }
-    let port = u16::try_from(n).ok()?;
     Some(SocketAddr::new(IpAddr::V4(Ipv4Addr::from(octets)), port))
 }
 
 /// Reads a whole field as an address, refusing port 0 (tor does).
 fn parse_addr(t: &str, at: usize, kw: &'static str) -> Result<SocketAddr, Error> {
-    match ipv4_port(t.as_bytes()).or_else(|| address(t)) {
+    match ipv4_port(t.as_bytes()).or_else(|| pt_env::parse_socket_addr(t.as_bytes())) {
         Some(a) => {
             if a.port() == 0 {
                 Err(Error::ZeroPort {
@@ -1630,10 +1559,10 @@ mod tests {
                         let fast = ipv4_port(t.as_bytes());
                         if fast.is_some() {
                             accepted += 1;
-                            assert_eq!(fast, address(&t), "{t:?}");
+                            assert_eq!(fast, pt_env::parse_socket_addr(t.as_bytes()), "{t:?}");
                         }
-                        if address(&t).is_some_and(|a| a.is_ipv4()) {
-                            assert_eq!(fast, address(&t), "{t:?}");
+                        if pt_env::parse_socket_addr(t.as_bytes()).is_some_and(|a| a.is_ipv4()) {
+                            assert_eq!(fast, pt_env::parse_socket_addr(t.as_bytes()), "{t:?}");
                         }
                     }
                 }

@@ -569,6 +569,31 @@ fn ipv4_literals() {
     }
 }
 
+/// Ports are read as tor's `tor_addr_port_parse` reads them (`strtol` in base 10): leading zeros
+/// are taken, however many, on both address forms (the rule is pt-env's
+/// `parse_socket_addr`, which pt-ipc calls behind its IPv4 fast path).
+#[test]
+fn ports_with_leading_zeros() {
+    for (field, port) in [
+        ("127.0.0.1:080", 80),
+        ("127.0.0.1:0000000080", 80),
+        ("[::1]:000443", 443),
+    ] {
+        let line = format!("CMETHOD t socks5 {field}");
+        let Message::Cmethod(c) = parse(&line).unwrap() else {
+            panic!("{line}")
+        };
+        assert_eq!(c.addr().port(), port, "{line}");
+    }
+    for zero in ["127.0.0.1:00000", "[::1]:0"] {
+        let line = format!("CMETHOD t socks5 {zero}");
+        assert!(
+            matches!(parse(&line), Err(Error::ZeroPort { .. })),
+            "{line}"
+        );
+    }
+}
+
 /// Found by the `ipc_line` fuzz target: every trailing CR goes, so the rest reads back the same.
 #[test]
 fn trailing_carriage_returns() {
