@@ -121,6 +121,7 @@ mod escape;
 mod list;
 pub mod name;
 pub mod options;
+pub mod sansio;
 pub mod smethod;
 pub mod socks;
 

@@ -137,59 +137,9 @@ pub const SERVER_HASH_CONST: &[u8] = b"ExtORPort authentication server-to-client
 /// The HMAC message prefix of ClientHash (section 2.1.3).
 pub const CLIENT_HASH_CONST: &[u8] = b"ExtORPort authentication client-to-server hash";
 
-/// The result of parsing a message from the start of a slice.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Parsed<T> {
-    /// The message is complete.
-    Complete {
-        /// The message.
-        value: T,
-        /// How many bytes it took; what follows belongs to the next message.
-        len: usize,
-    },
-    /// The slice is a strict prefix of a message (never an error).
-    Incomplete {
-        /// At least this many more bytes are needed (>= 1); the exact number once the length
-        /// field has arrived.
-        needed: usize,
-    },
-}
+pub use pt_args::sansio::Parsed;
 
-impl<T> Parsed<T> {
-    /// The message, if complete.
-    pub fn complete(self) -> Option<T> {
-        match self {
-            Parsed::Complete { value, .. } => Some(value),
-            Parsed::Incomplete { .. } => None,
-        }
-    }
-
-    /// Whether more bytes are needed.
-    pub fn is_incomplete(&self) -> bool {
-        matches!(self, Parsed::Incomplete { .. })
-    }
-
-    /// `Incomplete` given the total length needed and the length present.
-    pub(crate) fn need(total: usize, have: usize) -> Self {
-        Parsed::Incomplete {
-            needed: total.saturating_sub(have).max(1),
-        }
-    }
-}
-
-/// What one call of a machine's `advance` did.
-///
-/// Send what the call wrote into the output buffer before acting on the event (see
-/// [Sending what `out` holds](crate#sending-what-out-holds)).
-#[must_use = "send what `advance` wrote into `out`, drop `consumed` bytes, and handle `event`"]
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Progress<E> {
-    /// How many bytes at the start of the input were consumed: drop them before the next call.
-    /// With a `Done` event, the bytes after them are OR-protocol data.
-    pub consumed: usize,
-    /// What the caller must do next.
-    pub event: E,
-}
+pub use pt_args::sansio::Progress;
 
 /// Fails with [`Error::BufferTooSmall`] unless `buf` has room for `needed` more bytes.
 pub(crate) fn check_room(buf: &impl BufMut, needed: usize) -> Result<(), Error> {

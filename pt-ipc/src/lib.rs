@@ -199,14 +199,4 @@ impl Default for Config {
     }
 }
 
-/// What one call of a machine's `advance` did: how many input bytes it consumed (drop them
-/// before the next call) and the event to handle. Events borrow the input, so handle the
-/// event before you drop the bytes.
-#[must_use = "drop `consumed` bytes and handle `event`"]
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Progress<E> {
-    /// How many bytes at the start of the input were consumed.
-    pub consumed: usize,
-    /// What the caller must do next.
-    pub event: E,
-}
+pub use pt_args::sansio::Progress;

@@ -190,45 +190,7 @@ impl fmt::Display for Version {
     }
 }
 
-/// The result of parsing a message from the start of a slice.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Parsed<T> {
-    /// The message is complete.
-    Complete {
-        /// The message.
-        value: T,
-        /// How many bytes it took; what follows belongs to the next message.
-        len: usize,
-    },
-    /// The slice is a strict prefix of a message (never an error).
-    Incomplete {
-        /// At least this many more bytes are needed (>= 1); the exact number once the length
-        /// fields have arrived.
-        needed: usize,
-    },
-}
-
-impl<T> Parsed<T> {
-    /// The message, if complete.
-    pub fn complete(self) -> Option<T> {
-        match self {
-            Parsed::Complete { value, .. } => Some(value),
-            Parsed::Incomplete { .. } => None,
-        }
-    }
-
-    /// Whether more bytes are needed.
-    pub fn is_incomplete(&self) -> bool {
-        matches!(self, Parsed::Incomplete { .. })
-    }
-
-    /// `Incomplete` given the total length needed and the length present.
-    pub(crate) fn need(total: usize, have: usize) -> Self {
-        Parsed::Incomplete {
-            needed: total.saturating_sub(have).max(1),
-        }
-    }
-}
+pub use pt_args::sansio::Parsed;
 
 /// Parsing a wire message from the start of a borrowed slice, with no copy.
 pub trait Parse<'a>: Sized {
@@ -253,16 +215,4 @@ pub trait Encode {
     }
 }
 
-/// What one call of a machine's `advance` did.
-///
-/// Send what the call wrote into the output buffer before acting on the event (see the
-/// [`server`] module docs).
-#[must_use = "send what `advance` wrote into `out`, drop `consumed` bytes, and handle `event`"]
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Progress<E> {
-    /// How many bytes at the start of the input were consumed: drop them before the next call.
-    /// With a `Done`/`Connected` event, the bytes after them are application data.
-    pub consumed: usize,
-    /// What the caller must do next.
-    pub event: E,
-}
+pub use pt_args::sansio::Progress;
